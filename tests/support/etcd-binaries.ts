@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+/** The etcd versions the simulator's store serves, as provided by scripts/provide-etcd.sh. */
+export const ETCD_VERSIONS = ['3.4.23', '3.5.16', '3.5.30'] as const;
+export type EtcdVersion = (typeof ETCD_VERSIONS)[number];
+
+/** Where scripts/provide-etcd.sh puts the binaries (same default as the script). */
+export function etcdCacheDir(): string {
+  const base =
+    process.env['CHARMED_ETCD_CACHE'] ??
+    path.join(process.env['XDG_CACHE_HOME'] ?? path.join(process.env['HOME'] ?? homedir(), '.cache'), 'charmed-etcd');
+  return path.join(base, 'etcd');
+}
+
+/**
+ * The directory holding `etcd` and `etcdctl` for `version`.
+ * Throws, with the command that fixes it, when they are missing: tests never skip silently.
+ */
+export function etcdBinDir(version: string): string {
+  const dir = path.join(etcdCacheDir(), version);
+  if (!existsSync(path.join(dir, 'etcd')) || !existsSync(path.join(dir, 'etcdctl'))) {
+    throw new Error(`etcd ${version} is not provided in ${dir}; run: bash scripts/provide-etcd.sh ${version}`);
+  }
+  return dir;
+}
