@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The JSON report feeds the one-line summary .ci/run prints at the end.
+    reporters: ['default', ['json', { outputFile: 'build/test-results.json' }]],
     projects: [
       {
         test: {
