@@ -9,6 +9,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          // Distinct group orders let the two projects use different worker counts.
+          sequence: { groupOrder: 0 },
           testTimeout: 20_000,
         },
       },
@@ -16,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
           globalSetup: ['tests/integration/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,

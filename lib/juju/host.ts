@@ -9,6 +9,8 @@ import type { HookToolRunner } from './hooktools/runner.js';
 export interface HookHost {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly tools: HookToolRunner;
+  /** Where the charm writes its one-line failure and DEBUG lines; defaults to `process.stderr`. */
+  readonly stderr?: { write(text: string): unknown };
 }
 
 /** A charm's entry point: resolves with the process exit code (0 commits the hook). */

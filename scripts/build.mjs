@@ -1,0 +1,97 @@
+// Builds the charm's staging directory (build/charm by default): the esbuild
+// bundle dist/charm.js, the dispatch shim and refresh_versions.toml with the
+// build-time `charm = "<track>/<X.Y.Z>"` key. Usage: node scripts/build.mjs [--out DIR]
+import { execFileSync } from 'node:child_process';
+import { chmod, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parse, stringify } from 'smol-toml';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// ESM bundles of CommonJS packages (pino and its helpers) call `require` for
+// Node built-ins; give the bundle a real one.
+export const BANNER = [
+  '#!/usr/bin/env node',
+  "import { createRequire as __charmCreateRequire } from 'node:module';",
+  'const require = __charmCreateRequire(import.meta.url);',
+].join('\n');
+
+const TAG = /^v([^/\s]+\/\d+\.\d+\.\d+)$/;
+
+/**
+ * The charm version, as charm-refresh-build-version would compute it:
+ * `env.CHARM_VERSION` if set; else the `v<track>/<X.Y.Z>` tag at HEAD; else
+ * `<workload major.minor>/<package version>.post0.dev0+g<sha>[.dirty]`.
+ * `git` is `{ tags: string[], sha: string | undefined, dirty: boolean }`.
+ */
+export function charmVersion({ env, git, workload, packageVersion }) {
+  const fromEnv = env.CHARM_VERSION;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  for (const tag of git.tags) {
+    const match = TAG.exec(tag);
+    if (match) return match[1];
+  }
+  const track = /^(\d+\.\d+)/.exec(workload)?.[1];
+  if (track === undefined) throw new Error(`refresh_versions.toml: workload "${workload}" is not <major>.<minor>.<patch>`);
+  const local = git.sha === undefined ? '' : `+g${git.sha}${git.dirty ? '.dirty' : ''}`;
+  return `${track}/${packageVersion}.post0.dev0${local}`;
+}
+
+/** refresh_versions.toml text with `charm = "<version>"` added (TOML parsed and written with smol-toml). */
+export function renderRefreshVersions(text, version) {
+  const parsed = parse(text);
+  if (typeof parsed.workload !== 'string') throw new Error('refresh_versions.toml has no `workload` string');
+  return `${stringify({ charm: version, ...parsed })}\n`;
+}
+
+function gitState(root) {
+  const git = (args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const tags = git(['tag', '--points-at', 'HEAD']).split('\n').filter(Boolean);
+    const sha = git(['rev-parse', '--short', 'HEAD']);
+    const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+    return { tags, sha, dirty };
+  } catch {
+    return { tags: [], sha: undefined, dirty: false };
+  }
+}
+
+/** Builds into `out` and returns `{ out, version }`. */
+export async function build({ root = ROOT, out = path.join(root, 'build', 'charm'), env = process.env } = {}) {
+  const esbuild = await import('esbuild');
+  await rm(out, { recursive: true, force: true });
+  await mkdir(path.join(out, 'dist'), { recursive: true });
+  const bundle = path.join(out, 'dist', 'charm.js');
+  const result = await esbuild.build({
+    entryPoints: [path.join(root, 'src', 'main.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    banner: { js: BANNER },
+    // esbuild has no loader for .node files, so a native addon fails the build here.
+    logLevel: 'warning',
+    legalComments: 'none',
+    metafile: true,
+  });
+  const addons = Object.keys(result.metafile.inputs).filter((input) => input.endsWith('.node'));
+  if (addons.length > 0) throw new Error(`the bundle must not contain native addons: ${addons.join(', ')}`);
+  await chmod(bundle, 0o755);
+  await copyFile(path.join(root, 'dispatch'), path.join(out, 'dispatch'));
+  await chmod(path.join(out, 'dispatch'), 0o755);
+
+  const toml = await readFile(path.join(root, 'refresh_versions.toml'), 'utf8');
+  const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+  const version = charmVersion({ env, git: gitState(root), workload: String(parse(toml).workload), packageVersion: pkg.version });
+  await writeFile(path.join(out, 'refresh_versions.toml'), renderRefreshVersions(toml, version));
+  return { out, version };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const i = process.argv.indexOf('--out');
+  const out = i > 0 ? path.resolve(process.argv[i + 1] ?? '') : undefined;
+  const result = await build(out === undefined ? {} : { out });
+  console.log(`built ${path.relative(process.cwd(), result.out) || '.'} (charm ${result.version})`);
+}
