@@ -1,0 +1,333 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { serviceLogFile, servicePidFile, snapDataDir, unitLayout, type UnitLayout } from './layout.js';
+import { isAlive, livePidFromFile, removeFile, signal } from './processes.js';
+import { commandArgv, currentRevision, readSnapYaml, snapEnvironment } from './snap-meta.js';
+import { RequestSchema, type ServiceStatus, type SupervisorRequest, type SupervisorResponse } from './supervisor-protocol.js';
+
+/** systemd's defaults for a snap service with `restart-condition: always`. */
+export interface RestartPolicy {
+  /** RestartSec: pause before restarting a process that exited. */
+  readonly restartDelayMs: number;
+  /** StartLimitBurst starts within StartLimitIntervalSec mark the service failed. */
+  readonly startLimitBurst: number;
+  readonly startLimitIntervalMs: number;
+  /** TimeoutStopSec: SIGTERM, then SIGKILL after this long. */
+  readonly stopTimeoutMs: number;
+}
+
+export const DEFAULT_POLICY: RestartPolicy = {
+  restartDelayMs: 100,
+  startLimitBurst: 5,
+  startLimitIntervalMs: 10_000,
+  stopTimeoutMs: 30_000,
+};
+
+/** A running daemon: our child, or one adopted from a supervisor that died. */
+interface Running {
+  readonly pid: number;
+  readonly exited: Promise<string>;
+}
+
+const log = (line: string): void => {
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+};
+
+/** One snap service (`<snap>.<app>`), kept running like a systemd unit with Restart=always. */
+class Service {
+  running: Running | undefined;
+  wanted = false;
+  failed = false;
+  private starts: number[] = [];
+  private restartTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(
+    readonly name: string,
+    private readonly root: string,
+    private readonly policy: RestartPolicy,
+  ) {}
+
+  get snap(): string {
+    return this.name.slice(0, this.name.indexOf('.'));
+  }
+
+  get app(): string {
+    return this.name.slice(this.name.indexOf('.') + 1);
+  }
+
+  status(): ServiceStatus {
+    const pid = this.running?.pid ?? null;
+    return { active: pid !== null, pid, failed: this.failed, wanted: this.wanted };
+  }
+
+  /** Starts the service now (a no-op when it runs); an explicit start clears a failed state. */
+  start(): void {
+    this.wanted = true;
+    this.failed = false;
+    this.starts = [];
+    if (this.running) return;
+    this.clearTimer();
+    this.spawnProcess();
+  }
+
+  /** Stops the service and resolves once its process is gone. */
+  async stop(): Promise<void> {
+    this.wanted = false;
+    this.failed = false;
+    this.clearTimer();
+    const running = this.running;
+    if (!running) return;
+    this.stopping = true;
+    try {
+      signal(running.pid, 'SIGTERM');
+      const killed = await Promise.race([running.exited.then(() => false), sleep(this.policy.stopTimeoutMs, true)]);
+      if (killed) {
+        log(`${this.name}: stop timed out; sending SIGKILL to ${running.pid}`);
+        signal(running.pid, 'SIGKILL');
+        await running.exited;
+      }
+    } finally {
+      this.stopping = false;
+    }
+  }
+
+  /** Takes over a daemon left running by a supervisor that died, so it is still supervised. */
+  adopt(pid: number): void {
+    this.wanted = true;
+    const exited = (async () => {
+      while (isAlive(pid)) await sleep(100);
+      return 'exited (adopted process, status unknown)';
+    })();
+    this.track({ pid, exited });
+    log(`${this.name}: adopted running process ${pid}`);
+  }
+
+  private clearTimer(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+  }
+
+  private spawnProcess(): void {
+    this.starts.push(Date.now());
+    const revision = currentRevision(this.root, this.snap);
+    if (revision === undefined) {
+      this.failed = true;
+      this.wanted = false;
+      log(`${this.name}: cannot start: snap "${this.snap}" is not installed`);
+      return;
+    }
+    const meta = readSnapYaml(this.root, this.snap, revision);
+    const app = meta.apps[this.app];
+    if (!app?.daemon) {
+      this.failed = true;
+      this.wanted = false;
+      log(`${this.name}: cannot start: no such service in revision ${revision}`);
+      return;
+    }
+    // A clean environment, as systemd gives: nothing of the hook (no JUJU_*, no ETCD_*) leaks in.
+    const env = {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      LANG: 'C.UTF-8',
+      HOME: snapDataDir(this.root, this.snap, revision),
+      ...snapEnvironment(this.root, this.snap, revision, meta.version),
+    };
+    const argv = commandArgv(app.command, env);
+    const logFile = serviceLogFile(this.root, this.snap, this.app);
+    mkdirSync(path.dirname(logFile), { recursive: true });
+    const fd = openSync(logFile, 'a');
+    try {
+      const child = spawn(argv[0] ?? '', argv.slice(1), { cwd: this.root, env, stdio: ['ignore', fd, fd] });
+      const exited = new Promise<string>((resolve) => {
+        child.once('error', (err) => resolve(`failed to execute: ${err.message}`));
+        child.once('exit', (code, sig) => resolve(sig ? `killed, signal=${sig}` : `exited, status=${code}`));
+      });
+      if (child.pid === undefined) {
+        void exited.then((how) => this.onExit(undefined, how));
+        return;
+      }
+      log(`${this.name}: started revision ${revision} as pid ${child.pid}: ${argv.join(' ')}`);
+      writeFileSync(servicePidFile(this.root, this.name), `${child.pid}\n`);
+      this.track({ pid: child.pid, exited });
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private track(running: Running): void {
+    this.running = running;
+    void running.exited.then((how) => this.onExit(running, how));
+  }
+
+  private onExit(running: Running | undefined, how: string): void {
+    if (running) {
+      if (this.running !== running) return;
+      this.running = undefined;
+      removeFile(servicePidFile(this.root, this.name));
+    }
+    log(`${this.name}: main process ${running?.pid ?? '-'} ${how}`);
+    if (!this.wanted || this.stopping) return;
+    const now = Date.now();
+    this.starts = this.starts.filter((t) => now - t < this.policy.startLimitIntervalMs);
+    if (this.starts.length >= this.policy.startLimitBurst) {
+      this.failed = true;
+      this.wanted = false;
+      log(`${this.name}: start request repeated too quickly; service failed`);
+      return;
+    }
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.wanted && !this.running) this.spawnProcess();
+    }, this.policy.restartDelayMs);
+  }
+}
+
+/** The per-unit service manager: holds the services, answers the socket, watches its root. */
+class Supervisor {
+  private readonly services = new Map<string, Service>();
+  private server: Server | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly layout: UnitLayout,
+    private readonly policy: RestartPolicy,
+    private readonly exitWithPid: number | undefined,
+  ) {}
+
+  service(name: string): Service {
+    let svc = this.services.get(name);
+    if (!svc) {
+      svc = new Service(name, this.layout.root, this.policy);
+      this.services.set(name, svc);
+    }
+    return svc;
+  }
+
+  statuses(): Record<string, ServiceStatus> {
+    return Object.fromEntries([...this.services].map(([name, svc]) => [name, svc.status()]));
+  }
+
+  /** Adopts daemons whose pid files outlived an earlier supervisor. */
+  adoptOrphans(): void {
+    for (const file of readdirSync(this.layout.runDir)) {
+      if (!file.endsWith('.pid') || file === path.basename(this.layout.supervisorPidFile)) continue;
+      const name = file.slice(0, -'.pid'.length);
+      const pid = livePidFromFile(path.join(this.layout.runDir, file), this.layout.root);
+      if (pid === undefined) removeFile(path.join(this.layout.runDir, file));
+      else this.service(name).adopt(pid);
+    }
+  }
+
+  async handle(request: SupervisorRequest): Promise<SupervisorResponse> {
+    switch (request.op) {
+      case 'ping':
+      case 'status':
+        break;
+      case 'start':
+        for (const name of request.services) this.service(name).start();
+        break;
+      case 'stop':
+        await Promise.all(request.services.map((name) => this.service(name).stop()));
+        break;
+      case 'restart':
+        await Promise.all(request.services.map((name) => this.service(name).stop()));
+        for (const name of request.services) this.service(name).start();
+        break;
+      case 'shutdown':
+        setImmediate(() => void this.shutdown('asked to'));
+        break;
+    }
+    return { ok: true, pid: process.pid, services: this.statuses() };
+  }
+
+  async listen(): Promise<void> {
+    const { socketPath } = this.layout;
+    if (!socketPath.startsWith('\0')) removeFile(socketPath);
+    const server = createServer((socket) => this.serve(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => resolve());
+    });
+  }
+
+  private serve(socket: Socket): void {
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      const newline = buffer.indexOf('\n');
+      if (newline < 0) return;
+      const line = buffer.slice(0, newline);
+      buffer = '';
+      void (async () => {
+        let response: SupervisorResponse;
+        try {
+          response = await this.handle(RequestSchema.parse(JSON.parse(line)));
+        } catch (err) {
+          response = { ok: false, error: (err as Error).message };
+        }
+        socket.end(`${JSON.stringify(response)}\n`);
+      })();
+    });
+  }
+
+  /** Stops every service, closes the socket, removes the pid file and exits. */
+  async shutdown(reason: string): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    log(`supervisor ${process.pid}: shutting down (${reason})`);
+    await Promise.all([...this.services.values()].map((svc) => svc.stop()));
+    this.server?.close();
+    if (!this.layout.socketPath.startsWith('\0')) removeFile(this.layout.socketPath);
+    removeFile(this.layout.supervisorPidFile);
+    process.exit(0);
+  }
+
+  /** Exits when the unit's root is gone, or the process it was told to live with. */
+  watch(): void {
+    const timer = setInterval(() => {
+      if (!existsSync(this.layout.root)) void this.shutdown('root directory removed');
+      else if (this.exitWithPid !== undefined && !isAlive(this.exitWithPid))
+        void this.shutdown(`process ${this.exitWithPid} is gone`);
+    }, 500);
+    timer.unref();
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void this.shutdown(sig));
+  }
+}
+
+/** Claims the supervisor pid file; false when another live supervisor of this root holds it. */
+function claimPidFile(layout: UnitLayout): boolean {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const fd = openSync(layout.supervisorPidFile, 'wx');
+      writeFileSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (livePidFromFile(layout.supervisorPidFile, layout.root) !== undefined) return false;
+      rmSync(layout.supervisorPidFile, { force: true });
+    }
+  }
+  return false;
+}
+
+/**
+ * Runs the supervisor of the unit at `root` until it is asked to stop, its root disappears,
+ * or `exitWithPid` (if given) dies. Returns at once when another supervisor already runs there.
+ */
+export async function runSupervisor(root: string, policy: RestartPolicy = DEFAULT_POLICY, exitWithPid?: number): Promise<void> {
+  const layout = unitLayout(root);
+  mkdirSync(layout.runDir, { recursive: true });
+  if (!claimPidFile(layout)) return;
+  const supervisor = new Supervisor(layout, policy, exitWithPid);
+  supervisor.watch();
+  supervisor.adoptOrphans();
+  await supervisor.listen();
+  log(`supervisor ${process.pid}: listening for ${layout.root}`);
+}
