@@ -26,7 +26,13 @@ suite_for() {
   esac
 }
 
-have() { [ -x "$cache/$1/etcd" ] && [ -x "$cache/$1/etcdctl" ] && "$cache/$1/etcd" --version 2>/dev/null | grep -q "etcd Version: $1\$"; }
+# Captures the whole output first: `grep -q` in a pipe could end early and SIGPIPE etcd.
+have() {
+  [ -x "$cache/$1/etcd" ] && [ -x "$cache/$1/etcdctl" ] || return 1
+  local out
+  out=$("$cache/$1/etcd" --version 2>/dev/null) || return 1
+  [[ "$out" == *"etcd Version: $1"* ]]
+}
 
 from_upstream() {
   local v=$1 dest=$2 arch tmp

@@ -1,0 +1,62 @@
+import type { FetchLike } from './gateway.js';
+
+/** A user name and password for etcd's auth. Kept out of URLs, argv and logs. */
+export interface EtcdCredentials {
+  readonly user: string;
+  readonly password: string;
+}
+
+export interface EtcdClientOptions {
+  /** Client URLs (`http://<ip>:2379`), tried in order for requests any member can answer. */
+  readonly endpoints: readonly string[];
+  /** When given, the client authenticates before its first request (auth off is detected and tolerated). */
+  readonly credentials?: EtcdCredentials | undefined;
+  /** Per-request timeout; default {@link DEFAULT_TIMEOUT_MS}. */
+  readonly timeoutMs?: number | undefined;
+  /** Defaults to the global `fetch`. */
+  readonly fetch?: FetchLike | undefined;
+}
+
+/** Enough for a healthy local etcd many times over, short enough that a hook with a dead member moves on. */
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+/** `status` of one member (`etcdctl endpoint status`). Ids are hex. */
+export interface MemberStatus {
+  readonly endpoint: string;
+  readonly memberId: string;
+  /** Hex id of the raft leader this member knows of; undefined when it has none. */
+  readonly leaderId: string | undefined;
+  readonly isLearner: boolean;
+  readonly version: string;
+  readonly raftIndex: number;
+  readonly raftTerm: number;
+  readonly raftAppliedIndex: number;
+  readonly dbSize: number;
+  readonly dbSizeInUse: number;
+  /** Errors the member reports about itself, e.g. an active alarm. */
+  readonly errors: readonly string[];
+}
+
+/** An active alarm, e.g. `{memberId: '8e9e05c52164694d', alarm: 'NOSPACE'}`. */
+export interface Alarm {
+  readonly memberId: string;
+  readonly alarm: string;
+}
+
+/** `/health`: whether the member could serve a linearizable read (3.5 adds a reason when not). */
+export interface EndpointHealth {
+  readonly health: boolean;
+  readonly reason: string;
+}
+
+/** `/version`: the member's binary version and the cluster version (undefined while "not_decided"). */
+export interface VersionInfo {
+  readonly server: string;
+  readonly cluster: string | undefined;
+}
+
+export interface KeyValue {
+  readonly key: string;
+  readonly value: string;
+  readonly modRevision: number;
+}

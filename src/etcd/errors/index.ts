@@ -1,0 +1,11 @@
+export { EtcdError, isEtcdError } from './etcd-error.js';
+export { EtcdUnreachableError, isEtcdUnreachableError } from './unreachable-error.js';
+export { EtcdServerError, isEtcdServerError } from './server-error.js';
+export { EtcdAuthFailedError, isEtcdAuthFailedError } from './auth-failed-error.js';
+export { EtcdPermissionDeniedError, isEtcdPermissionDeniedError } from './permission-denied-error.js';
+export { EtcdLearnerNotInSyncError, isEtcdLearnerNotInSyncError } from './learner-not-in-sync-error.js';
+export { EtcdMemberNotFoundError, isEtcdMemberNotFoundError } from './member-not-found-error.js';
+export { EtcdNotLeaderError, isEtcdNotLeaderError } from './not-leader-error.js';
+export { EtcdTooManyLearnersError, isEtcdTooManyLearnersError } from './too-many-learners-error.js';
+export { EtcdProtocolError, isEtcdProtocolError } from './protocol-error.js';
+export { EtcdUnhealthyClusterError, isEtcdUnhealthyClusterError } from './unhealthy-cluster-error.js';

@@ -1,0 +1,43 @@
+/** etcd versions and the mixed-version rule etcd enforces during minor upgrades. */
+
+export interface EtcdVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+}
+
+/**
+ * Parses "3.5.16", "3.5" or "v3.4.23" (a pre-release suffix such as "-rc.1" is ignored).
+ * Returns undefined for anything else, including etcd's "not_decided".
+ */
+export function parseEtcdVersion(text: string): EtcdVersion | undefined {
+  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/.exec(text.trim());
+  if (match === null) return undefined;
+  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3] ?? '0') };
+}
+
+/** "3.5.16" → "3.5"; undefined when unparsable. The cluster version only ever has major.minor meaning. */
+export function majorMinor(text: string): string | undefined {
+  const v = parseEtcdVersion(text);
+  return v === undefined ? undefined : `${v.major}.${v.minor}`;
+}
+
+/**
+ * Whether a member running etcd `memberVersion` may run in a cluster whose
+ * cluster version is `clusterVersion` (as `/version`'s `etcdcluster` reports
+ * it; undefined or "not_decided" while no version is agreed yet).
+ *
+ * The cluster runs at its lowest member's minor. A member one minor ahead may
+ * join (that is how a 3.4 → 3.5 upgrade proceeds); a member behind the cluster
+ * version is refused by etcd at start ("cluster cannot be downgraded"), so a
+ * 3.4 binary may come back only while the cluster version is still 3.4. Patch
+ * versions within a minor move both ways.
+ */
+export function clusterVersionAllows(clusterVersion: string | undefined, memberVersion: string): boolean {
+  const member = parseEtcdVersion(memberVersion);
+  if (member === undefined) return false;
+  const cluster = clusterVersion === undefined ? undefined : parseEtcdVersion(clusterVersion);
+  if (cluster === undefined) return true;
+  if (member.major !== cluster.major) return false;
+  return member.minor === cluster.minor || member.minor === cluster.minor + 1;
+}
