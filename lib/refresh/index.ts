@@ -1,0 +1,14 @@
+export { decide } from './decide.js';
+export { runRefresh, type RefreshCallbacks, type RefreshIO, type RefreshRun, type RunRefreshInput } from './adapter.js';
+export { nodeFiles } from './node-files.js';
+export {
+  isCompatible,
+  type CompatibilityInput,
+  type CompatibilityVerdict,
+  type IsWorkloadCompatible,
+  type WorkloadCompatibility,
+} from './compatibility.js';
+export { parseCharmVersion, type CharmVersion } from './charm-version.js';
+export { parseRefreshVersions, type PinnedVersions, type RefreshVersionsResult } from './refresh-versions.js';
+export { APP_KEYS, LOCAL_FILES, LOCAL_STATE_DIR, PAUSE_CONFIG_KEY, REFRESH_ACTIONS, REFRESH_ENDPOINT, UNIT_KEYS } from './constants.js';
+export type * from './types.js';
