@@ -1,4 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { statfs } from 'node:fs/promises';
+import { machine, totalmem } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execRunner } from '../lib/juju/hooktools/exec-runner.js';
-import { main } from './charm.js';
+import type { HookHost } from '../lib/juju/host.js';
+import { createCharm } from './charm.js';
+import { EtcdClient } from './etcd/client.js';
+import type { CharmEffects } from './effects.js';
+import { childPath, execaSnap } from './snap.js';
 
-process.exitCode = await main({ env: process.env, tools: execRunner() });
+/** Size of the filesystem holding `dir` (or its nearest existing parent). */
+async function diskBytes(dir: string): Promise<number> {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      const s = await statfs(d);
+      return s.blocks * s.bsize;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || d === path.dirname(d)) throw error;
+    }
+  }
+}
+
+/** The real effects: `snap` via execa (with /snap/bin on PATH), etcd over its JSON gateway, the system clock. */
+export function realEffects(host: HookHost): CharmEffects {
+  const root = host.env['CHARMED_ETCD_ROOT'] || '/';
+  const env = { ...host.env, PATH: childPath(host.env['PATH']) };
+  return {
+    root,
+    snap: execaSnap(env),
+    etcd: ({ endpoints, credentials }) => new EtcdClient({ endpoints, credentials }),
+    now: () => Date.now(),
+    sleep: (ms) => sleep(ms),
+    // os.machine() is `uname -m` without a process.
+    architecture: async () => machine(),
+    hostCapacity: async (dataDir) => ({ memoryBytes: totalmem(), dataDiskBytes: await diskBytes(dataDir) }),
+    generatePassword: () => randomBytes(24).toString('base64url'),
+  };
+}
+
+process.exitCode = await createCharm(realEffects)({ env: process.env, tools: execRunner() });

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Relation } from '../lib/juju/model/relation.js';
+import type { CharmConfig } from './charm-config.js';
+import { tuningHash } from './charm-config.js';
+import { EtcdError } from './etcd/errors/etcd-error.js';
+import { configInput } from './etcd-config-input.js';
+import type { EtcdApi } from './effects.js';
+import type { HookScope, SelfMember } from './hook-scope.js';
+import { APP_KEYS, UNIT_KEYS, formatClusterMembers } from './peers.js';
+import type { AppState, UnitState } from './peers.js';
+import { ETCD_SERVICE } from './paths.js';
+import type { CharmStatus } from './refresh-step.js';
+import { STATUS } from './status.js';
+import { hasMemberData, waitUntilReady, wipeMemberData, writeConfigIfChanged } from './workload.js';
+import { ROOT_USER } from './credentials.js';
+
+/** This unit's member: starting it for the first time (bootstrap or join). */
+
+export interface MemberContext {
+  readonly scope: HookScope;
+  readonly relation: Relation;
+  readonly self: SelfMember;
+  readonly own: UnitState;
+  readonly app: AppState;
+  readonly config: CharmConfig;
+}
+
+/**
+ * Data in `member/` on a unit that has not started etcd as a member of this
+ * cluster belongs to an earlier membership (storage reuse, or an attempt
+ * killed before it was recorded): stop etcd and wipe it, so the member joins
+ * clean. Safe because such a unit was never promoted to a voter (promotion
+ * waits for `state=started`).
+ */
+async function clearStaleData(ctx: MemberContext): Promise<void> {
+  if (ctx.own.started || !(await hasMemberData(ctx.scope.paths))) return;
+  ctx.scope.log.info(`wiping stale etcd data in ${ctx.scope.paths.memberDir} before joining`);
+  await ctx.scope.effects.snap.stop(ETCD_SERVICE, { disable: true });
+  await wipeMemberData(ctx.scope.paths);
+}
+
+/** Writes the config and starts etcd, recording `state=started` and the tuning it runs with. */
+async function startMember(ctx: MemberContext, state: 'new' | 'existing'): Promise<void> {
+  const { scope, self, app, config } = ctx;
+  const members = state === 'new' ? [{ name: self.name, peerUrl: self.peerUrl }] : app.clusterMembers;
+  await writeConfigIfChanged(scope.paths, await configInput(scope, self, config.tuning, { members, state, token: app.clusterToken }));
+  await scope.effects.snap.start(ETCD_SERVICE, { enable: true });
+  ctx.relation.localUnitData.update({ [UNIT_KEYS.state]: 'started', [UNIT_KEYS.configHash]: tuningHash(config.tuning) });
+}
+
+/**
+ * Turns on auth with a `root` user holding the root role; a no-op when it is on.
+ * @throws EtcdError when etcd refuses.
+ */
+async function enableAuth(client: EtcdApi, password: string): Promise<void> {
+  if ((await client.authStatus()).enabled) return;
+  try {
+    await client.userAdd(ROOT_USER, password);
+  } catch (error) {
+    if (!(error instanceof EtcdError && /already exists/.test(error.message))) throw error;
+  }
+  await client.userGrantRole(ROOT_USER, 'root');
+  await client.authEnable();
+}
+
+/**
+ * Leader, no cluster yet: starts a one-member cluster, enables auth, then
+ * records the cluster in the app bag. Each part is idempotent, so a hook
+ * killed anywhere redoes only what is missing.
+ */
+export async function bootstrap(ctx: MemberContext, password: string): Promise<CharmStatus | undefined> {
+  const { scope, relation, self } = ctx;
+  const token = ctx.app.clusterToken ?? `etcd-cluster-${randomUUID()}`;
+  relation.localAppData.set(APP_KEYS.clusterToken, token);
+  const app = { ...ctx.app, clusterToken: token };
+  await clearStaleData(ctx);
+  scope.log.info(`bootstrapping a new etcd cluster with ${self.name}`);
+  await startMember({ ...ctx, app }, 'new');
+  const client = scope.client([self.clientUrl], { user: ROOT_USER, password });
+  const ready = await waitUntilReady(client, self.clientUrl, scope.effects);
+  if (ready === undefined) return { name: 'maintenance', message: STATUS.initializing };
+  try {
+    await enableAuth(client, password);
+  } catch (error) {
+    if (!(error instanceof EtcdError)) throw error;
+    scope.log.error(`enabling authentication failed: ${error.message}`);
+    return { name: 'blocked', message: STATUS.authEnableFailed };
+  }
+  relation.localAppData.update({
+    [APP_KEYS.clusterState]: 'existing',
+    [APP_KEYS.clusterMembers]: formatClusterMembers([{ name: self.name, peerUrl: self.peerUrl }]),
+    [APP_KEYS.authentication]: 'enabled',
+  });
+  scope.log.info(`etcd cluster bootstrapped with ${self.name}; authentication enabled`);
+  return undefined;
+}
+
+/**
+ * A unit the leader added (its member is in `cluster_members`) starts etcd
+ * with `initial-cluster-state: existing`; until then it waits.
+ */
+export async function join(ctx: MemberContext): Promise<CharmStatus | undefined> {
+  const { scope, self, app } = ctx;
+  if (!app.clusterMembers.some((m) => m.peerUrl === self.peerUrl)) {
+    return { name: 'maintenance', message: STATUS.waitingToJoin };
+  }
+  await clearStaleData(ctx);
+  scope.log.info(`joining the etcd cluster as ${self.name}`);
+  await startMember(ctx, 'existing');
+  const client = scope.client([self.clientUrl]);
+  const ready = await waitUntilReady(client, self.clientUrl, scope.effects);
+  return ready === undefined ? { name: 'maintenance', message: STATUS.waitingForStart } : undefined;
+}

@@ -1,0 +1,148 @@
+import { parseCharmConfig } from './charm-config.js';
+import { noLeaderAnywhere } from './cluster-scan.js';
+import type { DesiredPassword } from './credentials.js';
+import { currentPassword, desiredPassword, ensureCredentialsSecret, rootCredentials } from './credentials.js';
+import type { HealthRecord } from './etcd/health-record.js';
+import type { Member } from './etcd/membership.js';
+import { publishHealth, probeSelf } from './health-step.js';
+import type { HookScope } from './hook-scope.js';
+import { clusterEndpoints } from './hook-scope.js';
+import { ensureSnap } from './install.js';
+import { leaderMembership, rotatePassword } from './leader-step.js';
+import type { MemberContext } from './member.js';
+import { bootstrap, join } from './member.js';
+import { ETCD_SERVICE } from './paths.js';
+import { UNIT_KEYS } from './peers.js';
+import type { UnitState } from './peers.js';
+import type { CharmStatus, RefreshOutcome } from './refresh-step.js';
+import { refreshConfigFile, rollingRestart, selfHeal } from './running-member.js';
+import type { MemberRecord } from './status.js';
+import { STATUS, computeAppStatus, computeUnitStatus, pickStatus } from './status.js';
+
+export const CLIENT_PORT_SPEC = '2379/tcp';
+
+/**
+ * Converges this unit towards its desired state, taking at most one safe
+ * step of each kind; safe to run twice and to be killed at any line. Runs
+ * for every hook except actions and teardown. Statuses are gathered as
+ * candidates and chosen once, at the end (src/status.ts).
+ */
+export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Promise<void> {
+  const { model, log, effects } = scope;
+  const event = model.context.event;
+  const isUpdateStatus = event.kind === 'hook' && event.name === 'update-status';
+  const isLeader = await model.isLeader();
+  const statuses: (CharmStatus | undefined)[] = [];
+  let appStatus: CharmStatus | undefined;
+  const finish = (): void => {
+    const unit = computeUnitStatus({ refreshHigh: refresh.unitStatus, refreshLow: refresh.lowPriorityUnitStatus, candidates: statuses });
+    model.unitStatus.set(unit);
+    if (isLeader) model.appStatus.set(refresh.appStatus ?? appStatus ?? unit);
+  };
+
+  const parsed = parseCharmConfig(await model.rawConfig());
+  const configStatus: CharmStatus | undefined = parsed.ok ? undefined : { name: 'blocked', message: parsed.message };
+  if (!parsed.ok) log.warn(`${parsed.message}; keeping the running config`);
+
+  const snap = await ensureSnap(scope);
+  if (!snap.ok) {
+    statuses.push(snap.status);
+    return finish();
+  }
+  statuses.push(configStatus);
+  await model.openPort(CLIENT_PORT_SPEC);
+
+  const relation = await scope.peer();
+  if (relation === undefined) {
+    statuses.push({ name: 'maintenance', message: STATUS.noPeerRelation });
+    return finish();
+  }
+  const self = await scope.self();
+  relation.localUnitData.set(UNIT_KEYS.privateIp, self.ip);
+  const app = await scope.app(relation);
+  const own = await scope.own(relation);
+  const peers = await scope.peers(relation);
+
+  let desired: DesiredPassword = { ok: true, password: undefined };
+  if (isLeader && parsed.ok) desired = await desiredPassword(model, parsed.config.systemUsers, log);
+  if (!desired.ok) statuses.push(desired.status);
+
+  const member: MemberContext | undefined = parsed.ok ? { scope, relation, self, own, app, config: parsed.config } : undefined;
+  let password = await currentPassword(model, app);
+
+  if (app.clusterState === undefined) {
+    if (!isLeader) statuses.push({ name: 'waiting', message: 'Waiting for cluster initialization' });
+    else if (member !== undefined && desired.ok) {
+      const initial = desired.password ?? password ?? effects.generatePassword();
+      const creds = await ensureCredentialsSecret(model, relation, app, initial);
+      password = creds.password;
+      statuses.push(await bootstrap({ ...member, app: { ...app, credentialsSecret: creds.uri } }, creds.password));
+    }
+  } else if (!own.started) {
+    if (member !== undefined) statuses.push(await join(member));
+  }
+
+  const endpoints = clusterEndpoints(self, peers);
+  const client = scope.client(endpoints, password === undefined ? undefined : rootCredentials(password));
+  if (member !== undefined && own.started && app.clusterState !== undefined) {
+    if (isUpdateStatus && !refresh.inProgress) statuses.push(await selfHeal(member, client));
+    await refreshConfigFile(member);
+    statuses.push(await rollingRestart(member, peers, client, refresh.inProgress));
+  }
+
+  const startedNow = (await scope.own(relation)).started;
+  let record: HealthRecord | undefined;
+  let members: readonly Member[] | undefined;
+  let majorityLost = false;
+  if (startedNow) {
+    const probe = await probeSelf(client, self.clientUrl, snap.revision);
+    record = probe.record;
+    members = probe.raw.members;
+    if (publishHealth(relation, own, record) && record.version !== '') model.setWorkloadVersion(record.version);
+    if (!record.healthy) {
+      const noLeader = probe.raw.status === undefined || probe.raw.status.leaderId === undefined;
+      if (noLeader && app.clusterMembers.length >= 2 && (await noLeaderAnywhere(client, endpoints))) {
+        majorityLost = true;
+        statuses.push({ name: 'blocked', message: STATUS.majorityLost });
+      } else if (statuses.some((st) => st?.message === STATUS.unhealthyAfterRestart)) {
+        // Already said: this hook restarted it and it did not come back.
+      } else if (probe.raw.status === undefined && !(await effects.snap.isActive(ETCD_SERVICE))) {
+        statuses.push({ name: 'blocked', message: STATUS.serviceNotRunning });
+      } else if (record.is_learner) {
+        statuses.push({ name: 'maintenance', message: STATUS.waitingToPromote });
+      } else {
+        log.warn(`${self.name} is unhealthy: ${record.problems.join(', ')}`);
+        statuses.push({ name: 'maintenance', message: STATUS.healthCheckFailed });
+      }
+    }
+  }
+
+  if (isLeader && app.clusterState !== undefined && members !== undefined) {
+    statuses.push(await leaderMembership({ scope, relation, self, own, app }, peers, client, members, { removeOrphans: isUpdateStatus }));
+    if (desired.ok && desired.password !== undefined && !refresh.inProgress) {
+      statuses.push(await rotatePassword({ scope, relation, self, own, app }, endpoints, desired.password));
+    }
+  }
+
+  if (isLeader && app.clusterState !== undefined) {
+    const blocked = pickStatus([configStatus, desired.ok ? undefined : desired.status]);
+    appStatus = computeAppStatus({
+      records: memberRecords(scope, self.name, record, peers),
+      majorityLost,
+      blockedBy: blocked.name === 'blocked' ? blocked : undefined,
+    });
+  }
+  finish();
+}
+
+/** Health records of every member: this unit's fresh one and each started peer's published one. */
+function memberRecords(scope: HookScope, selfName: string, own: HealthRecord | undefined, peers: readonly UnitState[]): MemberRecord[] {
+  const records: MemberRecord[] = [];
+  if (own !== undefined) records.push({ unit: scope.model.unitName, memberName: selfName, health: { ok: true, record: own } });
+  for (const p of peers) {
+    if (!p.started && p.health === undefined) continue;
+    if (p.health?.ok === false) scope.log.warn(`${p.unit} published a malformed health record: ${p.health.error}`);
+    records.push({ unit: p.unit, memberName: p.memberName, health: p.health });
+  }
+  return records;
+}

@@ -1,0 +1,70 @@
+import { mkdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import path from 'node:path';
+import type { MemberStatus } from './etcd/client-types.js';
+import { EtcdError } from './etcd/errors/etcd-error.js';
+import type { EtcdConfigInput } from './etcd/config.js';
+import { renderEtcdConfig } from './etcd/config.js';
+import type { EtcdApi } from './effects.js';
+import type { UnitPaths } from './paths.js';
+
+/** Thin effects on the unit's files and the local member. */
+
+/**
+ * Writes etcd.conf.yml (mode 0600) when its content differs from the file's.
+ * Resolves true when it wrote.
+ * @throws TypeError from rendering when the member is missing from `initialCluster`.
+ */
+export async function writeConfigIfChanged(paths: UnitPaths, input: EtcdConfigInput): Promise<boolean> {
+  const content = renderEtcdConfig(input);
+  let current: string | undefined;
+  try {
+    current = await readFile(paths.configFile, 'utf8');
+  } catch {
+    current = undefined;
+  }
+  if (current === content) return false;
+  await mkdir(path.dirname(paths.configFile), { recursive: true });
+  await writeFile(paths.configFile, content, { mode: 0o600 });
+  // writeFile's mode applies only to new files.
+  await chmod(paths.configFile, 0o600);
+  return true;
+}
+
+/** Whether etcd has ever run with this data directory (`member/` exists). */
+export async function hasMemberData(paths: UnitPaths): Promise<boolean> {
+  try {
+    return (await stat(paths.memberDir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Removes etcd's `member/` directory: data of a membership that is over. */
+export async function wipeMemberData(paths: UnitPaths): Promise<void> {
+  await rm(paths.memberDir, { recursive: true, force: true });
+}
+
+/**
+ * Polls the member at `endpoint` until it answers with a raft leader (a
+ * learner counts once it knows the leader), or `timeoutMs` passes.
+ * Resolves with its last status, or undefined when it never answered.
+ */
+export async function waitUntilReady(
+  client: EtcdApi,
+  endpoint: string,
+  clock: { now(): number; sleep(ms: number): Promise<void> },
+  timeoutMs = 30_000,
+): Promise<MemberStatus | undefined> {
+  const deadline = clock.now() + timeoutMs;
+  let last: MemberStatus | undefined;
+  for (;;) {
+    try {
+      last = await client.status(endpoint);
+      if (last.leaderId !== undefined) return last;
+    } catch (error) {
+      if (!(error instanceof EtcdError)) throw error;
+    }
+    if (clock.now() >= deadline) return last;
+    await clock.sleep(500);
+  }
+}
