@@ -1,0 +1,334 @@
+/**
+ * The CLI verbs. Each takes the model's home, its arguments and an output sink,
+ * and resolves with the exit code, so tests can call them in-process too.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+import yaml from 'js-yaml';
+import { ensureSnapStore, listCharms, publishCharm } from '../charm-store.js';
+import type { ActionOutcome } from '../controller/state.js';
+import { formatLogLine, readLog } from '../debug-log.js';
+import type { SimHome } from '../home.js';
+import { InputError, parseActionParams, parseDuration, parseSecretContent } from '../parse.js';
+import type { CharmSource, SettingsInput } from '../protocol.js';
+import { killDaemon, listRevisions, readStore } from '../snapd/index.js';
+import { formatStatus } from '../status.js';
+import type { StatusJson } from '../status.js';
+import { controllerAnswers, send, startController } from './controller-process.js';
+import { destroyModel } from './destroy.js';
+import { waitForModel } from './wait.js';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+type Verb = (home: SimHome, args: string[], io: Io, env: Readonly<Record<string, string | undefined>>) => Promise<number>;
+
+const parse = <T extends ParseArgsOptionsConfig>(args: string[], options: T) => {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+};
+
+const needPositionals = (positionals: readonly string[], min: number, max: number, usage: string): void => {
+  if (positionals.length < min || positionals.length > max) throw new InputError(`usage: sim ${usage}`);
+};
+
+const intArg = (text: string | undefined, what: string, fallback: number): number => {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InputError(`${what} must be a positive integer, got ${JSON.stringify(text)}`);
+  return Number(text);
+};
+
+const sourceOf = (values: { path?: string | undefined; revision?: string | undefined }): CharmSource | undefined => {
+  if (values.path !== undefined && values.revision !== undefined) throw new InputError('give --path or --revision, not both');
+  if (values.path !== undefined) return { path: path.resolve(values.path) };
+  if (values.revision !== undefined) return { revision: intArg(values.revision, '--revision', 1) };
+  return undefined;
+};
+
+/** Simulator settings from deploy flags, falling back to SIM_* environment variables. */
+function settingsFrom(values: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>): SettingsInput {
+  const pick = (flag: string, variable: string): string | undefined => {
+    const v = values[flag];
+    return typeof v === 'string' ? v : env[variable] || undefined;
+  };
+  const out: SettingsInput = {};
+  const interval = pick('update-status-interval', 'SIM_UPDATE_STATUS_INTERVAL');
+  if (interval !== undefined) out.updateStatusMs = parseDuration(interval);
+  const scale = pick('retry-scale', 'SIM_RETRY_SCALE');
+  if (scale !== undefined) {
+    if (!(Number(scale) > 0)) throw new InputError(`--retry-scale must be a positive number, got ${JSON.stringify(scale)}`);
+    out.retryScale = Number(scale);
+  }
+  const seed = pick('seed', 'SIM_SEED');
+  if (seed !== undefined) {
+    if (!/^\d+$/.test(seed)) throw new InputError(`--seed must be an integer, got ${JSON.stringify(seed)}`);
+    out.seed = Number(seed);
+  }
+  const timeout = pick('hook-timeout', 'SIM_HOOK_TIMEOUT');
+  if (timeout !== undefined) out.hookTimeoutMs = parseDuration(timeout);
+  if (values['start-after-refresh'] === true || env['SIM_START_AFTER_REFRESH'] === '1') out.startAfterRefresh = true;
+  const parent = env['SIM_TEST_PARENT_PID'];
+  if (parent && /^\d+$/.test(parent)) out.testParentPid = Number(parent);
+  return out;
+}
+
+const deploy: Verb = async (home, args, io, env) => {
+  const { values, positionals } = parse(args, {
+    path: { type: 'string' },
+    revision: { type: 'string' },
+    n: { type: 'string', short: 'n' },
+    config: { type: 'string', multiple: true },
+    'update-status-interval': { type: 'string' },
+    'retry-scale': { type: 'string' },
+    seed: { type: 'string' },
+    'hook-timeout': { type: 'string' },
+    'start-after-refresh': { type: 'boolean' },
+  });
+  needPositionals(positionals, 0, 1, 'deploy [--path DIR | --revision R] [-n N] [--config k=v ...]');
+  const settings = settingsFrom(values, env);
+  const units = intArg(values.n, '-n', 1);
+  if (await controllerAnswers(home)) {
+    const ping = await send(home, { type: 'ping' });
+    if (ping['deployed'] === true) throw new InputError(`the model in ${home.dir} is already deployed (sim destroy first)`);
+  }
+  let source = sourceOf(values);
+  if (!source) {
+    const meta = publishCharm(home);
+    io.out(`Published ${meta.url} (etcd ${meta.workload}, snap revision ${meta['snap-revision']})\n`);
+    source = { revision: meta.revision };
+  }
+  ensureSnapStore(home);
+  if (!(await controllerAnswers(home))) await startController(home, settings);
+  const reply = await send(home, { type: 'deploy', source, units, config: values.config ?? [] });
+  io.out(`Deployed ${JSON.stringify(reply['application'])} from ${String(reply['charm'])}: ${(reply['units'] as string[]).join(', ')}\n`);
+  return 0;
+};
+
+const addUnit: Verb = async (home, args, io) => {
+  const { values, positionals } = parse(args, { n: { type: 'string', short: 'n' } });
+  needPositionals(positionals, 0, 0, 'add-unit [-n N]');
+  const reply = await send(home, { type: 'add-unit', units: intArg(values.n, '-n', 1) });
+  io.out(`Added ${(reply['units'] as string[]).join(', ')}\n`);
+  return 0;
+};
+
+const removeUnit: Verb = async (home, args, io) => {
+  const { positionals } = parse(args, {});
+  needPositionals(positionals, 1, Infinity, 'remove-unit UNIT...');
+  const reply = await send(home, { type: 'remove-unit', units: positionals });
+  for (const unit of reply['units'] as string[]) io.out(`removing unit ${unit}\n`);
+  return 0;
+};
+
+const config: Verb = async (home, args, io) => {
+  const { values, positionals } = parse(args, { reset: { type: 'string', multiple: true } });
+  const set = positionals.filter((p) => p.includes('='));
+  const keys = positionals.filter((p) => !p.includes('='));
+  if (set.length > 0 && keys.length > 0) throw new InputError('give either KEY ... or KEY=VALUE ..., not both');
+  const reply = await send(home, { type: 'config', set, reset: values.reset ?? [] });
+  if (set.length > 0 || (values.reset ?? []).length > 0) return 0;
+  const current = reply['config'] as Record<string, unknown>;
+  if (keys.length === 0) {
+    io.out(yaml.dump(current, { sortKeys: true, lineWidth: -1 }));
+    return 0;
+  }
+  for (const key of keys) {
+    if (!(key in current)) throw new InputError(`unknown option ${JSON.stringify(key)}`);
+    const value = current[key];
+    io.out(`${value === null ? '' : String(value)}\n`);
+  }
+  return 0;
+};
+
+const run: Verb = async (home, args, io) => {
+  const { values, positionals } = parse(args, { format: { type: 'string' } });
+  needPositionals(positionals, 2, Infinity, 'run UNIT|APP/leader ACTION [k=v ...] [--format json]');
+  const [target, action, ...pairs] = positionals as [string, string, ...string[]];
+  const format = values.format ?? 'yaml';
+  if (!['yaml', 'json'].includes(format)) throw new InputError(`unknown format ${JSON.stringify(format)}`);
+  const reply = await send(home, { type: 'run', target, action, params: parseActionParams(pairs) });
+  const outcome = reply['outcome'] as ActionOutcome;
+  if (format === 'json') {
+    io.out(`${JSON.stringify({ id: outcome.id, unit: outcome.unit, status: outcome.status, message: outcome.message, results: outcome.results, log: outcome.logs })}\n`);
+  } else {
+    for (const line of outcome.logs) io.err(`${line}\n`);
+    const { 'return-code': _rc, stdout, stderr, ...rest } = outcome.results;
+    if (Object.keys(rest).length > 0) io.out(yaml.dump(rest, { sortKeys: true, lineWidth: -1 }));
+    if (typeof stdout === 'string' && stdout !== '') io.out(stdout);
+    if (typeof stderr === 'string' && stderr !== '') io.err(stderr);
+  }
+  if (outcome.status === 'failed') {
+    io.err(`ERROR action ${JSON.stringify(action)} (id ${outcome.id}) on ${outcome.unit} failed: ${outcome.message}\n`);
+    return 1;
+  }
+  return 0;
+};
+
+const publish: Verb = async (home, args, io) => {
+  const { values, positionals } = parse(args, { workload: { type: 'string' }, 'charm-version': { type: 'string' } });
+  needPositionals(positionals, 0, 1, 'publish [DIR] [--workload V] [--charm-version V]');
+  const meta = publishCharm(home, {
+    ...(positionals[0] === undefined ? {} : { dir: positionals[0] }),
+    ...(values.workload === undefined ? {} : { workload: values.workload }),
+    ...(values['charm-version'] === undefined ? {} : { charmVersion: values['charm-version'] }),
+  });
+  io.out(`${meta.revision}\n`);
+  return 0;
+};
+
+const snapStore: Verb = async (home, args, io) => {
+  const { values, positionals } = parse(args, { format: { type: 'string' } });
+  needPositionals(positionals, 0, 0, 'snap-store [--format json]');
+  const revisions = listRevisions(readStore(ensureSnapStore(home)));
+  if (values.format === 'json') {
+    io.out(`${JSON.stringify({ snap: 'charmed-etcd', revisions, charms: listCharms(home) })}\n`);
+    return 0;
+  }
+  io.out(`Revision  Version  Channel        Notes\n`);
+  for (const r of revisions) io.out(`${r.revision.padEnd(10)}${r.version.padEnd(9)}${r.channel.padEnd(15)}${r.broken ? 'broken: daemon fails to start' : ''}\n`.replace(/ +\n$/, '\n'));
+  return 0;
+};
+
+const refresh: Verb = async (home, args, io) => {
+  const { values, positionals } = parse(args, { revision: { type: 'string' }, path: { type: 'string' } });
+  needPositionals(positionals, 0, 1, 'refresh --revision R | --path DIR');
+  const source = sourceOf(values);
+  if (!source) throw new InputError('refresh needs --revision R or --path DIR');
+  const reply = await send(home, { type: 'refresh', source });
+  io.out(`Added charm ${String(reply['charm'])}; refreshing every unit\n`);
+  return 0;
+};
+
+const status: Verb = async (home, args, io) => {
+  const { values, positionals } = parse(args, { format: { type: 'string' } });
+  needPositionals(positionals, 0, 0, 'status [--format json]');
+  const doc = (await send(home, { type: 'status' }))['status'] as StatusJson;
+  io.out(values.format === 'json' ? `${JSON.stringify(doc)}\n` : formatStatus(doc));
+  return 0;
+};
+
+const wait: Verb = async (home, args, io) => {
+  const { values, positionals } = parse(args, { timeout: { type: 'string' } });
+  needPositionals(positionals, 0, 0, 'wait [--timeout S]');
+  const result = await waitForModel(home, { timeoutMs: parseDuration(values.timeout ?? '600'), progress: (line) => io.out(`${line}\n`) });
+  if (result.timedOut) io.err(`ERROR timed out; still busy: ${result.summary}\n`);
+  for (const [unit, e] of Object.entries(result.errors)) io.err(`ERROR ${unit} is in error: hook failed: ${JSON.stringify(e.hook)} (${e.attempts} attempts)\n`);
+  return result.timedOut || Object.keys(result.errors).length > 0 ? 1 : 0;
+};
+
+const debugLog: Verb = async (home, args, io) => {
+  const { values, positionals } = parse(args, { unit: { type: 'string' }, lines: { type: 'string' } });
+  needPositionals(positionals, 0, 0, 'debug-log [--unit U] [--lines N]');
+  let lines = readLog(home.debugLog, values.unit);
+  if (values.lines !== undefined) lines = lines.slice(-intArg(values.lines, '--lines', 1));
+  for (const line of lines) io.out(`${formatLogLine(line)}\n`);
+  return 0;
+};
+
+const resolved: Verb = async (home, args) => {
+  const { values, positionals } = parse(args, { 'no-retry': { type: 'boolean' } });
+  needPositionals(positionals, 1, 1, 'resolved UNIT [--no-retry]');
+  await send(home, { type: 'resolved', unit: positionals[0] as string, noRetry: values['no-retry'] === true });
+  return 0;
+};
+
+const failNextHook: Verb = async (home, args) => {
+  const { positionals } = parse(args, {});
+  needPositionals(positionals, 1, 2, 'fail-next-hook UNIT [HOOK]');
+  const [unit, hook] = positionals as [string, string | undefined];
+  await send(home, { type: 'fail-next-hook', unit, ...(hook === undefined ? {} : { hook }) });
+  return 0;
+};
+
+const unitInfo = async (home: SimHome, unit: string) =>
+  (await send(home, { type: 'unit-info', unit })) as { root: string; env: Record<string, string>; address: string };
+
+const killWorkload: Verb = async (home, args, io) => {
+  const { positionals } = parse(args, {});
+  needPositionals(positionals, 1, 1, 'kill-workload UNIT');
+  const info = await unitInfo(home, positionals[0] as string);
+  const pid = killDaemon(info.root);
+  if (pid === undefined) {
+    io.err(`ERROR ${positionals[0]}: etcd is not running\n`);
+    return 1;
+  }
+  io.out(`killed etcd (pid ${pid}) on ${positionals[0]}\n`);
+  return 0;
+};
+
+const exec: Verb = async (home, args, io) => {
+  const dash = args.indexOf('--');
+  const unit = args[0];
+  const command = dash === -1 ? args.slice(1) : args.slice(dash + 1);
+  if (!unit || unit.startsWith('-') || command.length === 0 || (dash !== -1 && dash !== 1)) throw new InputError('usage: sim exec UNIT -- CMD...');
+  const info = await unitInfo(home, unit);
+  const result = spawnSync(command[0] as string, command.slice(1), { env: info.env, stdio: 'inherit' });
+  if (result.error) {
+    io.err(`ERROR cannot run ${command[0]}: ${result.error.message}\n`);
+    return 127;
+  }
+  return result.status ?? 1;
+};
+
+const addSecret: Verb = async (home, args, io) => {
+  const { positionals } = parse(args, {});
+  needPositionals(positionals, 2, Infinity, 'add-secret NAME key=value ...');
+  const [name, ...pairs] = positionals as [string, ...string[]];
+  const reply = await send(home, { type: 'add-secret', name, content: parseSecretContent(pairs) });
+  io.out(`${String(reply['uri'])}\n`);
+  return 0;
+};
+
+const grantSecret: Verb = async (home, args) => {
+  const { positionals } = parse(args, {});
+  needPositionals(positionals, 2, 2, 'grant-secret NAME APP');
+  await send(home, { type: 'grant-secret', name: positionals[0] as string, app: positionals[1] as string });
+  return 0;
+};
+
+const updateSecret: Verb = async (home, args, io) => {
+  const { positionals } = parse(args, {});
+  needPositionals(positionals, 2, Infinity, 'update-secret NAME key=value ...');
+  const [name, ...pairs] = positionals as [string, ...string[]];
+  const reply = await send(home, { type: 'update-secret', name, content: parseSecretContent(pairs) });
+  io.out(`${String(reply['uri'])} revision ${String(reply['revision'])}\n`);
+  return 0;
+};
+
+const destroy: Verb = async (home, args) => {
+  const { positionals } = parse(args, {});
+  needPositionals(positionals, 0, 0, 'destroy');
+  await destroyModel(home);
+  return 0;
+};
+
+export const VERBS: Readonly<Record<string, Verb>> = {
+  deploy,
+  'add-unit': addUnit,
+  'remove-unit': removeUnit,
+  config,
+  run,
+  publish,
+  'snap-store': snapStore,
+  refresh,
+  status,
+  wait,
+  'debug-log': debugLog,
+  resolved,
+  'fail-next-hook': failNextHook,
+  'kill-workload': killWorkload,
+  exec,
+  'add-secret': addSecret,
+  'grant-secret': grantSecret,
+  'update-secret': updateSecret,
+  destroy,
+};
