@@ -13,6 +13,7 @@ import {
   EtcdPermissionDeniedError,
   EtcdTooManyLearnersError,
   EtcdUnhealthyClusterError,
+  EtcdUnreachableError,
 } from '../../../src/etcd/errors/index.js';
 import { EtcdctlError, snapshotSave } from '../../../src/etcd/etcdctl.js';
 import { evaluateHealth, probeMemberHealth } from '../../../src/etcd/health.js';
@@ -124,11 +125,16 @@ describe.each([
     const view = { members: promoted, healthy: new Set(promoted.map((m) => m.id)) };
     expect(isSafeToRemoveMember(view, leaderId)).toBe(true);
     // etcd wants the remaining voters connected for 5 s before it lets one go.
+    let attempts = 0;
     await eventually(async () => {
+      attempts += 1;
       try {
         await client.memberRemove(leaderId);
       } catch (error) {
-        if (!(error instanceof EtcdUnhealthyClusterError)) unexpected.push(error);
+        // An earlier attempt can succeed on the server yet time out here (a loaded machine):
+        // then the retry finds the member already gone, which is the outcome we want.
+        if (attempts > 1 && error instanceof EtcdMemberNotFoundError) return;
+        if (!(error instanceof EtcdUnhealthyClusterError) && !(error instanceof EtcdUnreachableError)) unexpected.push(error);
         throw error;
       }
     }, 30_000);
