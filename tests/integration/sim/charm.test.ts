@@ -4,7 +4,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { send } from '../../sim/cli/controller-process.js';
+import { loadState } from '../../sim/controller/state.js';
 import { buildCharmInto, pidAlive, useSimModel } from '../../sim/testing.js';
 
 const model = useSimModel({ units: 3 });
@@ -31,6 +34,27 @@ describe('the built charm on the simulator', () => {
       expect(unit['etcd-version']).toMatch(/^3\.\d+\.\d+$/);
     }
     expect(addresses.size).toBe(3);
+
+    // What etcd itself reports, through the unit's snap app: one cluster of 3 started voting members.
+    const secret = loadState(model().home)?.model.secrets.find((s) => s.owner.kind === 'application');
+    const password = secret?.revisions.at(-1)?.content['root-password'];
+    expect(password, 'the charm keeps the root password in an app-owned secret').toBeTruthy();
+    const info = (await send(model().home, { type: 'unit-info', unit: 'charmed-etcd/1' })) as { env: Record<string, string> };
+    const env = { ...info.env, ETCDCTL_USER: `root:${password ?? ''}` };
+    const endpoint = `--endpoints=http://${status.units['charmed-etcd/1']?.address ?? ''}:2379`;
+    const list = await execa('charmed-etcd.etcdctl', [endpoint, 'member', 'list', '-w', 'json'], { env, extendEnv: false });
+    const members = (JSON.parse(list.stdout) as { members: { name?: string; isLearner?: boolean }[] }).members;
+    expect(members.map((m) => [m.name, m.isLearner ?? false]).sort()).toEqual([
+      ['charmed-etcd0', false],
+      ['charmed-etcd1', false],
+      ['charmed-etcd2', false],
+    ]);
+    const health = await execa('charmed-etcd.etcdctl', [endpoint, 'endpoint', 'health', '--cluster', '-w', 'json'], { env, extendEnv: false });
+    const endpoints = JSON.parse(health.stdout) as { health: boolean }[];
+    expect(endpoints.map((e) => e.health)).toEqual([true, true, true]);
+    // Without credentials etcd refuses the same request.
+    const anonymous = await execa('charmed-etcd.etcdctl', [endpoint, 'member', 'list'], { env: info.env, extendEnv: false, reject: false });
+    expect(anonymous.exitCode).not.toBe(0);
   });
 
   it('refresh --revision swaps the charm code on every unit and runs upgrade-charm then config-changed', async () => {
