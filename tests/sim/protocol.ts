@@ -42,6 +42,7 @@ export const RequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('idle') }),
   z.object({ type: z.literal('resolved'), unit: z.string(), noRetry: z.boolean() }),
   z.object({ type: z.literal('fail-next-hook'), unit: z.string(), hook: z.string().optional() }),
+  z.object({ type: z.literal('update-status'), units: z.array(z.string()) }),
   z.object({ type: z.literal('unit-info'), unit: z.string() }),
   z.object({ type: z.literal('add-secret'), name: z.string(), content: z.record(z.string(), z.string()) }),
   z.object({ type: z.literal('grant-secret'), name: z.string(), app: z.string() }),

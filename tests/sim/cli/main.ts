@@ -22,7 +22,7 @@ export const USAGE = `usage: sim <verb> [args]   (model in $SIM_HOME, default ./
   status [--format json]             wait [--timeout S]
   debug-log [--unit U] [--lines N]   resolved UNIT [--no-retry]
   fail-next-hook UNIT [HOOK]         kill-workload UNIT
-  exec UNIT -- CMD...
+  exec UNIT -- CMD...                update-status [UNIT...]
   add-secret NAME k=v...             grant-secret NAME APP
   update-secret NAME k=v...          destroy
 `;

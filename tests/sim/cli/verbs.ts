@@ -249,6 +249,13 @@ const failNextHook: Verb = async (home, args) => {
   return 0;
 };
 
+const updateStatus: Verb = async (home, args, io) => {
+  const { positionals } = parse(args, {});
+  const reply = await send(home, { type: 'update-status', units: positionals });
+  io.out(`update-status queued on ${(reply['units'] as string[]).join(', ') || 'no started unit'}\n`);
+  return 0;
+};
+
 const unitInfo = async (home: SimHome, unit: string) =>
   (await send(home, { type: 'unit-info', unit })) as { root: string; env: Record<string, string>; address: string };
 
@@ -325,6 +332,7 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   'debug-log': debugLog,
   resolved,
   'fail-next-hook': failNextHook,
+  'update-status': updateStatus,
   'kill-workload': killWorkload,
   exec,
   'add-secret': addSecret,

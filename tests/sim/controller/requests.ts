@@ -137,6 +137,13 @@ export async function handleRequest(engine: Engine, req: Request): Promise<Recor
       engine.save();
       return {};
     }
+    case 'update-status': {
+      // On demand, as the interval timer does it (benchmarks): started units only; none named = all.
+      const units = req.units.length === 0 ? engine.aliveUnits() : req.units.map((name) => liveUnit(engine, name));
+      const started = units.filter((u) => u.started);
+      for (const unit of started) engine.queue(unit.name, [{ kind: 'hook', name: 'update-status' }]);
+      return { units: started.map((u) => u.name) };
+    }
     case 'unit-info': {
       const unit = liveUnit(engine, req.unit);
       return {

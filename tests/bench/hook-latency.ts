@@ -1,0 +1,87 @@
+/**
+ * Hook latency: update-status through the real `dispatch` on a settled model,
+ * one hook at a time (round robin over the units, so no two hooks compete for the
+ * CPU), beside bare `node -e 0` start-up measured in the same run.
+ */
+import { spawnSync } from 'node:child_process';
+import type { HookRecord } from '../sim/testing.js';
+import type { BenchModel } from './bench-model.js';
+import { median, percentile, round, sum } from './stats.js';
+
+export interface HookLatencyFigure {
+  readonly bench: 'hook-latency';
+  readonly hook: 'update-status';
+  readonly units: number;
+  readonly runs: number;
+  readonly median_ms: number;
+  readonly p90_ms: number;
+  /** Median over hooks of the summed hook-tool call time (as each tool process measured it). */
+  readonly tool_ms: number;
+  /** Median over hooks of hook time minus tool time: dispatch, Node start-up, the charm, etcd calls. */
+  readonly charm_ms: number;
+  readonly node_baseline_ms: number;
+  /** Median hook-tool calls per hook. */
+  readonly tool_calls: number;
+  /** Median relation-set calls per hook. */
+  readonly relation_writes: number;
+  readonly failed_hooks: number;
+}
+
+/** Wall time of `node -e 0`, `runs` times; the median in ms. */
+export function nodeBaselineMs(runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    times.push(performance.now() - t);
+    if (r.status !== 0) throw new Error(`node -e 0 exited ${String(r.status)}`);
+  }
+  return median(times);
+}
+
+/** A tool call's time: the tool's own measure when it reported one, else the controller's. */
+const callMs = (call: HookRecord['toolCalls'][number]): number => call.ms ?? call.serverMs;
+
+/** The figure from the update-status records of one run. Throws when there are none. */
+export function summarizeHooks(records: readonly HookRecord[], units: number, nodeMs: number): HookLatencyFigure {
+  const hooks = records.filter((r) => r.kind === 'hook' && r.event === 'update-status');
+  if (hooks.length === 0) throw new Error('no update-status hook ran');
+  const toolMs = hooks.map((h) => sum(h.toolCalls.map(callMs)));
+  return {
+    bench: 'hook-latency',
+    hook: 'update-status',
+    units,
+    runs: hooks.length,
+    median_ms: round(median(hooks.map((h) => h.durationMs))),
+    p90_ms: round(percentile(hooks.map((h) => h.durationMs), 90)),
+    tool_ms: round(median(toolMs)),
+    charm_ms: round(median(hooks.map((h, i) => h.durationMs - (toolMs[i] as number)))),
+    node_baseline_ms: round(nodeMs),
+    tool_calls: median(hooks.map((h) => h.toolCalls.length)),
+    relation_writes: median(hooks.map((h) => h.toolCalls.filter((c) => c.tool === 'relation-set').length)),
+    failed_hooks: hooks.filter((h) => h.exitCode !== 0).length,
+  };
+}
+
+/**
+ * Runs update-status `runs` times, one at a time, on a settled model and
+ * summarizes the hooks. Throws when a hook fails or the model does not settle.
+ */
+export async function measureHookLatency(model: BenchModel, runs: number): Promise<HookLatencyFigure> {
+  const units = Object.keys((await model.status()).units);
+  // A first round warms the page cache (the charm bundle, node itself) and is not counted.
+  for (const unit of units) {
+    await model.run('update-status', unit);
+    await model.sim.wait(120);
+  }
+  const before = model.sim.hookRecords().length;
+  for (let i = 0; i < runs; i++) {
+    await model.run('update-status', units[i % units.length] as string);
+    await model.sim.wait(120);
+  }
+  const nodeMs = nodeBaselineMs(Math.max(20, runs));
+  const records = model.sim.hookRecords().slice(before);
+  const figure = summarizeHooks(records, units.length, nodeMs);
+  if (figure.failed_hooks > 0) throw new Error(`${figure.failed_hooks} of ${figure.runs} update-status hooks failed (see sim debug-log)`);
+  return figure;
+}

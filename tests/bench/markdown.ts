@@ -1,0 +1,48 @@
+/** The README's benchmark table, from the figures of one run (pure). */
+import type { HookLatencyFigure } from './hook-latency.js';
+import type { RefreshFigure, WritesFigure } from './refresh.js';
+import type { ScaleUpFigure } from './scale-up.js';
+
+export type Figure = HookLatencyFigure | RefreshFigure | WritesFigure | ScaleUpFigure;
+
+/** A benchmark that could not produce its figure. */
+export interface BenchFailure {
+  readonly bench: string;
+  readonly units?: number;
+  readonly error: string;
+}
+
+const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+
+function describe(f: Figure): [string, string, string] {
+  switch (f.bench) {
+    case 'hook-latency':
+      return [
+        `Hook latency (${f.hook}, ${f.units} units, ${f.runs} runs)`,
+        `median ${f.median_ms} ms, p90 ${f.p90_ms} ms`,
+        `bare \`node -e 0\` ${f.node_baseline_ms} ms; hook tools ${f.tool_ms} ms (${f.tool_calls} calls, ${f.relation_writes} relation-set); charm ${f.charm_ms} ms`,
+      ];
+    case 'refresh':
+      return [
+        `Refresh ${f.from} → ${f.to}, ${f.units} units`,
+        `${f.wall_s} s`,
+        `members' own stop-to-ready sum ${f.members_restart_sum_s} s; overhead ×${f.overhead_ratio}${f.with_writer ? '; with the writer running' : ''}`,
+      ];
+    case 'writes':
+      return [
+        `Writes through that refresh (${f.units} units, ${f.rate_per_s}/s)`,
+        `${f.acked}/${f.attempted} acked, ${f.lost} lost`,
+        `${f.failed} failed; longest gap ${f.longest_gap_s} s (from ${f.longest_gap_at_s} s after \`refresh\`)`,
+      ];
+    case 'scale-up':
+      return [`Scale-up ${f.from_units} → ${f.to_units}`, `${f.seconds} s`, `until the new unit is active and a voting member${f.learner_s === null ? '' : ` (learner at ${f.learner_s} s)`}`];
+  }
+}
+
+/** A markdown table with one row per figure, and one per failure. */
+export function markdownTable(figures: readonly Figure[], failures: readonly BenchFailure[]): string {
+  const lines = [row(['Benchmark', 'Result', 'Detail']), row(['---', '---', '---'])];
+  for (const f of figures) lines.push(row(describe(f)));
+  for (const x of failures) lines.push(row([`${x.bench}${x.units === undefined ? '' : ` (${x.units} units)`}`, 'did not complete', x.error.split('\n')[0]?.replaceAll('|', '\\|') ?? '']));
+  return `${lines.join('\n')}\n`;
+}
