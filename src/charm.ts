@@ -2,14 +2,17 @@ import type { Logger } from 'pino';
 import { parseJujuContext } from '../lib/juju/context.js';
 import type { JujuContext } from '../lib/juju/context.js';
 import type { CharmMain, HookHost } from '../lib/juju/host.js';
+import type { HookToolRunner } from '../lib/juju/hooktools/runner.js';
 import { createJujuLogger } from '../lib/juju/log.js';
 import { Model } from '../lib/juju/model.js';
 import { handleAction } from './actions.js';
+import { parseCharmConfig } from './charm-config.js';
 import type { CharmEffects } from './effects.js';
 import { HookScope } from './hook-scope.js';
 import { reconcile } from './reconcile.js';
 import { NO_REFRESH } from './refresh-step.js';
-import type { RefreshOutcome } from './refresh-step.js';
+import type { CharmStatus, RefreshOutcome } from './refresh-step.js';
+import { STATUS } from './status.js';
 import { leaveCluster } from './teardown.js';
 
 /** Hooks in which the unit is going away: teardown, never reconcile. */
@@ -24,26 +27,52 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 const isLogLevel = (value: string | undefined): value is (typeof LOG_LEVELS)[number] =>
   (LOG_LEVELS as readonly (string | undefined)[]).includes(value);
 
+/** What the hook must do after flushing: exit non-zero (with this reason) so Juju retries it. */
+type RouteResult = { readonly retry?: string | undefined };
+
 /** Routes one event: refresh step first, then action | teardown | reconcile. */
-async function route(model: Model, effects: CharmEffects, log: Logger): Promise<void> {
+async function route(model: Model, effects: CharmEffects, log: Logger, tools: HookToolRunner): Promise<RouteResult> {
   const scope = new HookScope(model, effects, log);
-  const refresh: RefreshOutcome = effects.refresh === undefined ? NO_REFRESH : await effects.refresh({ model, log });
+  const refresh: RefreshOutcome = effects.refresh === undefined ? NO_REFRESH : await effects.refresh({ scope, tools });
   const event = model.context.event;
   if (event.kind === 'action') {
     if (refresh.actionHandled !== true) await handleAction(scope, event);
-    return;
+    return { retry: refresh.failHook };
   }
   if (isTeardown(model.context)) {
     log.info(`${model.unitName} is being torn down (${event.name})`);
-    await leaveCluster(scope);
-    return;
+    const left = await leaveCluster(scope, refresh);
+    if (left.deferred !== undefined) model.unitStatus.set({ name: 'waiting', message: left.deferred });
+    return { retry: left.deferred };
   }
-  if (refresh.stop === true) {
-    if (refresh.unitStatus !== undefined) model.unitStatus.set(refresh.unitStatus);
-    if (refresh.appStatus !== undefined && (await model.isLeader())) model.appStatus.set(refresh.appStatus);
-    return;
+  if (refresh.stop === true || refresh.failHook !== undefined) {
+    // Not ready, or a failed snap refresh: show why and let a later (or the retried) hook go on.
+    const unit = await notReadyStatus(scope, refresh);
+    if (unit !== undefined) model.unitStatus.set(unit);
+    const app = refresh.appStatus ?? unit;
+    if (app !== undefined && (await model.isLeader())) model.appStatus.set(app);
+    return { retry: refresh.failHook };
   }
   await reconcile(scope, refresh);
+  return {};
+}
+
+/**
+ * What a unit shows while the refresh library holds it back: an invalid
+ * config first (the operator can fix it now), then a missing peer relation,
+ * then the library's own reason.
+ */
+async function notReadyStatus(scope: HookScope, refresh: RefreshOutcome): Promise<CharmStatus | undefined> {
+  const config = parseCharmConfig(await scope.model.rawConfig());
+  if (!config.ok) {
+    scope.log.warn(`${config.message}; keeping the running config`);
+    return { name: 'blocked', message: config.message };
+  }
+  const status = refresh.unitStatus ?? refresh.statusCandidate;
+  if (status?.message === STATUS.waitingForUnits && (await scope.peer()) === undefined) {
+    return { name: 'maintenance', message: STATUS.noPeerRelation };
+  }
+  return status;
 }
 
 /**
@@ -70,8 +99,14 @@ export function createCharm(makeEffects: (host: HookHost) => CharmEffects): Char
     try {
       logger.debug(`handling ${where}`);
       const model = new Model(context, host.tools);
-      await route(model, makeEffects(host), logger);
+      const result = await route(model, makeEffects(host), logger, host.tools);
+      // Flushed even when the hook then fails: statuses and action results reach Juju at once.
       await model.flush();
+      if (result.retry !== undefined) {
+        stderr.write(`charm: ${where} failed: ${result.retry}\n`);
+        logger.error(`${where} failed: ${result.retry}`);
+        return 1;
+      }
       return 0;
     } catch (error) {
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

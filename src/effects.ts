@@ -43,6 +43,12 @@ export type EtcdApi = Pick<
   | 'userChangePassword'
 >;
 
+/** What `etcdctl snapshot save` needs: the member to read and how to authenticate. */
+export interface SnapshotTarget {
+  readonly endpoint: string;
+  readonly credentials?: EtcdCredentials | undefined;
+}
+
 export interface EtcdConnect {
   readonly endpoints: readonly string[];
   readonly credentials?: EtcdCredentials | undefined;
@@ -67,6 +73,12 @@ export interface CharmEffects {
   hostCapacity(dataDir: string): Promise<HostCapacity>;
   /** A fresh random password for the `root` user. */
   generatePassword(): string;
+  /**
+   * `etcdctl snapshot save <file>` through the snap's `charmed-etcd.etcdctl`
+   * (credentials in the environment, never on argv).
+   * @throws EtcdError (EtcdctlError) when etcdctl fails.
+   */
+  snapshotSave(file: string, target: SnapshotTarget): Promise<void>;
   /** The refresh step run first on every event; absent until the refresh library is wired in. */
   readonly refresh?: RefreshStep;
 }

@@ -7,7 +7,10 @@ import { execRunner } from '../lib/juju/hooktools/exec-runner.js';
 import type { HookHost } from '../lib/juju/host.js';
 import { createCharm } from './charm.js';
 import { EtcdClient } from './etcd/client.js';
+import { snapshotSave } from './etcd/etcdctl.js';
 import type { CharmEffects } from './effects.js';
+import { ETCDCTL_APP } from './paths.js';
+import { etcdRefreshStep } from './refresh-wiring.js';
 import { childPath, execaSnap } from './snap.js';
 
 /** Size of the filesystem holding `dir` (or its nearest existing parent). */
@@ -22,7 +25,10 @@ async function diskBytes(dir: string): Promise<number> {
   }
 }
 
-/** The real effects: `snap` via execa (with /snap/bin on PATH), etcd over its JSON gateway, the system clock. */
+/**
+ * The real effects: `snap` and the snap's etcdctl via execa (with /snap/bin on
+ * PATH), etcd over its JSON gateway, the system clock, the refresh library.
+ */
 export function realEffects(host: HookHost): CharmEffects {
   const root = host.env['CHARMED_ETCD_ROOT'] || '/';
   const env = { ...host.env, PATH: childPath(host.env['PATH']) };
@@ -36,6 +42,8 @@ export function realEffects(host: HookHost): CharmEffects {
     architecture: async () => machine(),
     hostCapacity: async (dataDir) => ({ memoryBytes: totalmem(), dataDiskBytes: await diskBytes(dataDir) }),
     generatePassword: () => randomBytes(24).toString('base64url'),
+    snapshotSave: (file, { endpoint, credentials }) => snapshotSave(file, { command: ETCDCTL_APP, endpoint, credentials, env }),
+    refresh: etcdRefreshStep,
   };
 }
 

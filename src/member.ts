@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Relation } from '../lib/juju/model/relation.js';
 import type { CharmConfig } from './charm-config.js';
 import { tuningHash } from './charm-config.js';
+import { clientUrl } from './etcd/config.js';
 import { EtcdError } from './etcd/errors/etcd-error.js';
 import { configInput } from './etcd-config-input.js';
 import type { EtcdApi } from './effects.js';
@@ -12,7 +13,7 @@ import { ETCD_SERVICE } from './paths.js';
 import type { CharmStatus } from './refresh-step.js';
 import { STATUS } from './status.js';
 import { hasMemberData, waitUntilReady, wipeMemberData, writeConfigIfChanged } from './workload.js';
-import { ROOT_USER } from './credentials.js';
+import { ROOT_USER, rootCredentials } from './credentials.js';
 
 /** This unit's member: starting it for the first time (bootstrap or join). */
 
@@ -97,9 +98,13 @@ export async function bootstrap(ctx: MemberContext, password: string): Promise<C
 
 /**
  * A unit the leader added (its member is in `cluster_members`) starts etcd
- * with `initial-cluster-state: existing`; until then it waits.
+ * with `initial-cluster-state: existing`; until then it waits. Readiness is
+ * polled as root (`password`) through every member in `cluster_members`:
+ * auth is on once the cluster exists, etcd 3.5 refuses an unauthenticated
+ * status request, and a learner cannot authenticate by itself (another
+ * member issues the token). This hook may not see any peer unit yet.
  */
-export async function join(ctx: MemberContext): Promise<CharmStatus | undefined> {
+export async function join(ctx: MemberContext, password: string | undefined): Promise<CharmStatus | undefined> {
   const { scope, self, app } = ctx;
   if (!app.clusterMembers.some((m) => m.peerUrl === self.peerUrl)) {
     return { name: 'maintenance', message: STATUS.waitingToJoin };
@@ -107,7 +112,8 @@ export async function join(ctx: MemberContext): Promise<CharmStatus | undefined>
   await clearStaleData(ctx);
   scope.log.info(`joining the etcd cluster as ${self.name}`);
   await startMember(ctx, 'existing');
-  const client = scope.client([self.clientUrl]);
+  const others = app.clusterMembers.map((m) => clientUrl(new URL(m.peerUrl).hostname)).filter((url) => url !== self.clientUrl);
+  const client = scope.client([self.clientUrl, ...others], password === undefined ? undefined : rootCredentials(password));
   const ready = await waitUntilReady(client, self.clientUrl, scope.effects);
   return ready === undefined ? { name: 'maintenance', message: STATUS.waitingForStart } : undefined;
 }

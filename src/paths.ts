@@ -3,6 +3,8 @@ import path from 'node:path';
 /** The snap the charm installs, and its one service. */
 export const SNAP_NAME = 'charmed-etcd';
 export const ETCD_SERVICE = `${SNAP_NAME}.etcd`;
+/** The snap's etcdctl app (found on PATH; /snap/bin on a real machine). */
+export const ETCDCTL_APP = `${SNAP_NAME}.etcdctl`;
 
 /** Where `data` storage is mounted (metadata.yaml's `location`, relative to the root). */
 export const DATA_STORAGE_LOCATION = '/var/snap/charmed-etcd/common/var/lib/etcd';
@@ -19,6 +21,8 @@ export interface UnitPaths {
   readonly logFile: string;
   /** `snap/charmed-etcd/current`: a symlink to the installed revision (read without running `snap`). */
   readonly snapCurrent: string;
+  /** `$SNAP_COMMON/archive`: keyspace snapshots taken before a refresh (writable by the snap's etcdctl). */
+  readonly archiveDir: string;
 }
 
 /** Joins an absolute unit path under `root` (`/` leaves it unchanged). */
@@ -33,5 +37,6 @@ export function unitPaths(root: string): UnitPaths {
     memberDir: path.join(dataDir, 'member'),
     logFile: underRoot(root, `/var/snap/${SNAP_NAME}/common/var/log/etcd/etcd.log`),
     snapCurrent: underRoot(root, `/snap/${SNAP_NAME}/current`),
+    archiveDir: underRoot(root, `/var/snap/${SNAP_NAME}/common/archive`),
   };
 }

@@ -7,11 +7,14 @@ import { z } from 'zod';
 export interface PinnedSnap {
   readonly name: string;
   readonly revision: string;
+  /** The etcd version this charm revision pins (`workload`), when the file says. */
+  readonly workload?: string;
 }
 
 export type PinnedSnapResult = { readonly ok: true; readonly snap: PinnedSnap } | { readonly ok: false; readonly error: string };
 
 const schema = z.object({
+  workload: z.string().optional(),
   snap: z.object({ name: z.string().min(1), revisions: z.record(z.string(), z.union([z.string().min(1), z.number().int()])) }),
 });
 
@@ -31,7 +34,8 @@ export function pinnedSnap(text: string, architecture: string): PinnedSnapResult
   if (!parsed.success) return { ok: false, error: 'refresh_versions.toml has no [snap] name and revisions' };
   const revision = parsed.data.snap.revisions[architecture];
   if (revision === undefined) return { ok: false, error: `No etcd snap revision for architecture ${architecture}` };
-  return { ok: true, snap: { name: parsed.data.snap.name, revision: String(revision) } };
+  const workload = parsed.data.workload;
+  return { ok: true, snap: { name: parsed.data.snap.name, revision: String(revision), ...(workload === undefined ? {} : { workload }) } };
 }
 
 /** Reads and parses `<charmDir>/refresh_versions.toml` (a missing file is `{ok: false}`). */

@@ -32,7 +32,7 @@ export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Prom
   const event = model.context.event;
   const isUpdateStatus = event.kind === 'hook' && event.name === 'update-status';
   const isLeader = await model.isLeader();
-  const statuses: (CharmStatus | undefined)[] = [];
+  const statuses: (CharmStatus | undefined)[] = [refresh.statusCandidate];
   let appStatus: CharmStatus | undefined;
   const finish = (): void => {
     const unit = computeUnitStatus({ refreshHigh: refresh.unitStatus, refreshLow: refresh.lowPriorityUnitStatus, candidates: statuses });
@@ -79,7 +79,7 @@ export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Prom
       statuses.push(await bootstrap({ ...member, app: { ...app, credentialsSecret: creds.uri } }, creds.password));
     }
   } else if (!own.started) {
-    if (member !== undefined) statuses.push(await join(member));
+    if (member !== undefined) statuses.push(await join(member, password));
   }
 
   const endpoints = clusterEndpoints(self, peers);
@@ -98,7 +98,8 @@ export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Prom
     const probe = await probeSelf(client, self.clientUrl, snap.revision);
     record = probe.record;
     members = probe.raw.members;
-    if (publishHealth(relation, own, record) && record.version !== '') model.setWorkloadVersion(record.version);
+    // The workload version shown by `juju status` is the refresh library's (the pinned version).
+    publishHealth(relation, own, record);
     if (!record.healthy) {
       const noLeader = probe.raw.status === undefined || probe.raw.status.leaderId === undefined;
       if (noLeader && app.clusterMembers.length >= 2 && (await noLeaderAnywhere(client, endpoints))) {
@@ -119,8 +120,12 @@ export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Prom
 
   if (isLeader && app.clusterState !== undefined && members !== undefined) {
     statuses.push(await leaderMembership({ scope, relation, self, own, app }, peers, client, members, { removeOrphans: isUpdateStatus }));
-    if (desired.ok && desired.password !== undefined && !refresh.inProgress) {
-      statuses.push(await rotatePassword({ scope, relation, self, own, app }, endpoints, desired.password));
+    if (desired.ok && desired.password !== undefined) {
+      if (!refresh.inProgress) statuses.push(await rotatePassword({ scope, relation, self, own, app }, endpoints, desired.password));
+      else if (password !== undefined && password !== desired.password) {
+        log.info('root password change deferred until the refresh is over');
+        statuses.push({ name: 'waiting', message: STATUS.passwordWaitsForRefresh });
+      }
     }
   }
 

@@ -2,18 +2,24 @@ import { parseCharmConfig } from './charm-config.js';
 import { moveLeadershipAway, scanMembers } from './cluster-scan.js';
 import { currentPassword, rootCredentials } from './credentials.js';
 import { EtcdError } from './etcd/errors/etcd-error.js';
-import { probeSelf } from './health-step.js';
+import { clusterVersionAllows } from './etcd/version.js';
 import type { EtcdApi } from './effects.js';
 import type { HookScope } from './hook-scope.js';
 import { clusterEndpoints } from './hook-scope.js';
 import { ETCD_SERVICE } from './paths.js';
+import { readPinnedSnap } from './pinned-snap.js';
+import { runPreRefreshChecks } from './pre-refresh-checks.js';
+import { judgeGateHealth, type GateFacts } from './refresh-health.js';
 import { refreshConfigFile } from './running-member.js';
 import { installedRevision } from './snap.js';
+import { STATUS } from './status.js';
 import { waitUntilReady } from './workload.js';
 
 /**
- * The etcd work the refresh library asks for (its RefreshCallbacks). Plain
- * functions over one hook's scope; src/main.ts hands them to lib/refresh.
+ * The etcd work the refresh library asks for (its RefreshCallbacks): plain
+ * functions over one hook's scope. What they learn that the library has no
+ * field for (the snapshot a passing check saved, a refused downgrade) is
+ * left in `notes` for the refresh step to show.
  */
 
 export type PreRefreshCheckResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
@@ -27,7 +33,38 @@ export interface EtcdRefreshCallbacks {
   checkHealthForGate(): Promise<GateHealth>;
 }
 
-async function clusterClient(scope: HookScope): Promise<{ client: EtcdApi; endpoint: string } | undefined> {
+/** What the callbacks noticed in this hook. */
+export interface RefreshNotes {
+  /** The keyspace snapshot a passing pre-refresh check saved. */
+  snapshot?: string;
+  /** Why refreshSnap refused to run (nothing was stopped). */
+  refusal?: string;
+  /** What refreshSnap was asked to do in this hook. */
+  attempted?: 'install' | 'refresh';
+}
+
+/** refreshSnap declined: the target etcd could not start on this cluster. Nothing was stopped. */
+export class RefreshRefusedError extends Error {
+  override name = 'RefreshRefusedError';
+}
+
+/**
+ * How long a refreshed member may take to rejoin; how long a later hook waits for
+ * a member it started (short: a broken release must not make every hook slow, and
+ * later hooks check again); how long the cluster version may take to settle.
+ */
+export const REJOIN_TIMEOUT_MS = 30_000;
+export const RESTART_TIMEOUT_MS = 10_000;
+export const CLUSTER_VERSION_TIMEOUT_MS = 30_000;
+
+interface ClusterHandle {
+  readonly client: EtcdApi;
+  readonly endpoint: string;
+  readonly peerUrl: string;
+  readonly started: boolean;
+}
+
+async function clusterClient(scope: HookScope): Promise<ClusterHandle | undefined> {
   const relation = await scope.peer();
   if (relation === undefined) return undefined;
   const self = await scope.self();
@@ -35,63 +72,113 @@ async function clusterClient(scope: HookScope): Promise<{ client: EtcdApi; endpo
   const password = await currentPassword(scope.model, app);
   const peers = await scope.peers(relation);
   const client = scope.client(clusterEndpoints(self, peers), password === undefined ? undefined : rootCredentials(password));
-  return { client, endpoint: self.clientUrl };
+  return { client, endpoint: self.clientUrl, peerUrl: self.peerUrl, started: (await scope.own(relation)).started };
 }
 
-/** Builds the callbacks for one hook. */
-export function createRefreshCallbacks(scope: HookScope): EtcdRefreshCallbacks {
-  const { snap } = scope.effects;
-
-  /** Every member answers with a leader, none is a learner, and this member's own probe is clean. */
-  const clusterProblem = async (): Promise<string | undefined> => {
-    const c = await clusterClient(scope);
-    if (c === undefined) return 'No peer relation';
-    let members;
+/** The cluster version (`/version` `etcdcluster`) from the first member that answers; undefined when none does or it is undecided. */
+async function clusterVersion(client: EtcdApi, endpoints: readonly string[]): Promise<string | undefined> {
+  for (const endpoint of endpoints) {
     try {
-      members = await c.client.memberList();
+      const v = await client.version(endpoint);
+      if (v.cluster !== undefined) return v.cluster;
     } catch (error) {
       if (!(error instanceof EtcdError)) throw error;
-      return 'Cluster is not healthy';
     }
-    if (members.some((m) => m.isLearner)) return 'A learner is waiting for promotion';
-    const scan = await scanMembers(c.client, members);
-    const down = members.find((m) => !scan.healthy.has(m.id));
-    if (down !== undefined) return `Cluster is not healthy: ${down.name || down.id} down`;
-    return undefined;
+  }
+  return undefined;
+}
+
+/** Builds the callbacks for one hook; `notes` collects what the refresh step reports. */
+export function createRefreshCallbacks(scope: HookScope, notes: RefreshNotes = {}): EtcdRefreshCallbacks {
+  const { snap } = scope.effects;
+
+  const endpointsOf = async (): Promise<string[]> => {
+    const relation = await scope.peer();
+    if (relation === undefined) return [];
+    return clusterEndpoints(await scope.self(), await scope.peers(relation));
+  };
+
+  /** Facts for the gate, waiting up to a deadline for the cluster version to follow the member versions. */
+  const gateFacts = async (c: ClusterHandle): Promise<GateFacts> => {
+    const deadline = scope.effects.now() + CLUSTER_VERSION_TIMEOUT_MS;
+    for (;;) {
+      let members;
+      try {
+        members = await c.client.memberList();
+      } catch (error) {
+        if (!(error instanceof EtcdError)) throw error;
+      }
+      const scan = members === undefined ? undefined : await scanMembers(c.client, members);
+      const facts: GateFacts = {
+        selfPeerUrl: c.peerUrl,
+        members,
+        statuses: scan?.statuses ?? new Map(),
+        leaderId: scan?.leaderId,
+        clusterVersion: await clusterVersion(c.client, await endpointsOf()),
+      };
+      const verdict = judgeGateHealth(facts);
+      // Only the cluster version lags on its own (etcd's leader moves it every few seconds).
+      if (verdict.healthy || !verdict.waitable || scope.effects.now() >= deadline) return facts;
+      await scope.effects.sleep(1000);
+    }
   };
 
   return {
     installedSnapRevision: () => installedRevision(scope.paths.snapCurrent),
 
-    isWorkloadRunning: () => snap.isActive(ETCD_SERVICE),
+    // No snap yet (first hooks of a new unit): nothing can be running, and `snap services` would fail.
+    isWorkloadRunning: async () =>
+      (await installedRevision(scope.paths.snapCurrent)) !== null && (await snap.isActive(ETCD_SERVICE)),
 
     async runPreRefreshChecks() {
-      const problem = await clusterProblem();
-      return problem === undefined ? { ok: true } : { ok: false, message: problem.slice(0, 64) };
+      const report = await runPreRefreshChecks(scope);
+      if (!report.ok) return report;
+      notes.snapshot = report.snapshot;
+      return { ok: true };
     },
 
     /**
-     * Moves leadership away, stops etcd, refreshes the snap to `revision` and
-     * holds it, re-renders the config, starts etcd and waits for it to rejoin.
-     * Resolves with the installed revision.
+     * Install: `snap install --revision` and hold. Refresh: refuses (stopping
+     * nothing) when the target etcd is older than the cluster version allows;
+     * otherwise moves raft leadership away, stops and disables etcd, refreshes
+     * the snap to `revision` and holds it, re-renders the config, starts and
+     * enables etcd (on the old revision if the refresh failed) and waits for it
+     * to rejoin. Resolves with the installed revision; health is the gate's job.
+     * @throws RefreshRefusedError for a refused downgrade; the snap or etcd error otherwise.
      */
     async refreshSnap({ snapName, revision, install }) {
+      notes.attempted = install ? 'install' : 'refresh';
       if (install) {
+        // Installing takes a while: show it now rather than at the end of the hook.
+        scope.model.unitStatus.set({ name: 'maintenance', message: STATUS.installing });
+        await scope.model.unitStatus.flush();
         await snap.install(snapName, revision);
         await snap.hold(snapName);
         return installedRevision(scope.paths.snapCurrent);
       }
       const c = await clusterClient(scope);
+      const pinned = await readPinnedSnap(scope.model.context.charmDir, await scope.effects.architecture());
+      const target = pinned.ok && pinned.snap.revision === revision ? pinned.snap.workload : undefined;
+      if (c !== undefined && target !== undefined) {
+        const cluster = await clusterVersion(c.client, await endpointsOf());
+        if (!clusterVersionAllows(cluster, target)) {
+          notes.refusal = `Cannot refresh to etcd ${target}: cluster version is ${cluster ?? 'unknown'}, etcd would not start`;
+          throw new RefreshRefusedError(notes.refusal);
+        }
+      }
       if (c !== undefined) {
         try {
           const members = await c.client.memberList();
-          const own = members.find((m) => m.clientUrls.includes(c.endpoint));
-          if (own !== undefined) await moveLeadershipAway(c.client, own.id, members, await scanMembers(c.client, members));
+          const own = members.find((m) => m.peerUrls.includes(c.peerUrl));
+          if (own !== undefined && (await moveLeadershipAway(c.client, own.id, members, await scanMembers(c.client, members)))) {
+            scope.log.info('moved raft leadership away before refreshing the snap');
+          }
         } catch (error) {
           if (!(error instanceof EtcdError)) throw error;
         }
       }
-      await snap.stop(ETCD_SERVICE);
+      // Disabled, so snapd does not start the new revision before the config is re-rendered.
+      await snap.stop(ETCD_SERVICE, { disable: true });
       try {
         await snap.refresh(snapName, revision);
         await snap.hold(snapName);
@@ -105,24 +192,35 @@ export function createRefreshCallbacks(scope: HookScope): EtcdRefreshCallbacks {
         }
         await snap.start(ETCD_SERVICE, { enable: true });
       }
-      if (c !== undefined) await waitUntilReady(c.client, c.endpoint, scope.effects);
+      if (c !== undefined) await waitUntilReady(c.client, c.endpoint, scope.effects, REJOIN_TIMEOUT_MS);
       return installedRevision(scope.paths.snapCurrent);
     },
 
-    /** This member is healthy (restarting it once if it does not answer) and every member has a leader. */
+    /**
+     * Whether this unit may let the next one refresh: its member is back as a
+     * voting member, caught up with the leader, every member answers with a
+     * leader, no learner waits, and the cluster version is the lowest member
+     * version. A started member that does not answer is started once (the
+     * refresh stopped it); a member that never started is left alone.
+     */
     async checkHealthForGate() {
       const c = await clusterClient(scope);
-      if (c === undefined) return { healthy: false, reason: 'No peer relation' };
-      const revision = (await installedRevision(scope.paths.snapCurrent)) ?? '';
-      let probe = await probeSelf(c.client, c.endpoint, revision);
-      if (probe.raw.status === undefined) {
-        await snap.start(ETCD_SERVICE, { enable: true });
-        await waitUntilReady(c.client, c.endpoint, scope.effects);
-        probe = await probeSelf(c.client, c.endpoint, revision);
+      if (c === undefined) return { healthy: false, reason: 'no peer relation' };
+      if (!c.started) return { healthy: false, reason: 'etcd member not started yet' };
+      let answering = true;
+      try {
+        await c.client.status(c.endpoint);
+      } catch (error) {
+        if (!(error instanceof EtcdError)) throw error;
+        answering = false;
       }
-      if (!probe.record.healthy) return { healthy: false, reason: probe.record.problems.join(', ') };
-      const problem = await clusterProblem();
-      return problem === undefined ? { healthy: true } : { healthy: false, reason: problem };
+      if (!answering) {
+        scope.log.info('etcd does not answer; starting it before the health check');
+        await snap.start(ETCD_SERVICE, { enable: true });
+        await waitUntilReady(c.client, c.endpoint, scope.effects, RESTART_TIMEOUT_MS);
+      }
+      const verdict = judgeGateHealth(await gateFacts(c));
+      return verdict.healthy ? { healthy: true } : { healthy: false, reason: verdict.reason };
     },
   };
 }

@@ -1,12 +1,12 @@
-import type { Logger } from 'pino';
-import type { Model } from '../lib/juju/model.js';
+import type { HookToolRunner } from '../lib/juju/hooktools/runner.js';
 import type { SettableStatusName, StatusValue } from '../lib/juju/hooktools/status.js';
+import type { HookScope } from './hook-scope.js';
 
 export type CharmStatus = StatusValue<SettableStatusName>;
 
 /**
- * What the refresh step (lib/refresh, wired in by src/main.ts) tells the rest
- * of the hook. It runs first on every event.
+ * What the refresh step (lib/refresh, wired in by src/refresh-wiring.ts)
+ * tells the rest of the hook. It runs first on every event.
  */
 export interface RefreshOutcome {
   /**
@@ -24,11 +24,19 @@ export interface RefreshOutcome {
   readonly actionHandled?: boolean | undefined;
   /** Do nothing else this event (e.g. the peer relation is not ready for refresh yet). */
   readonly stop?: boolean | undefined;
+  /** A candidate unit status from the refresh (e.g. what keeps the health gate shut). */
+  readonly statusCandidate?: CharmStatus | undefined;
+  /**
+   * The hook must exit non-zero after flushing, so Juju retries it (a failed
+   * snap refresh); the text is the one-line reason.
+   */
+  readonly failHook?: string | undefined;
 }
 
 export interface RefreshStepInput {
-  readonly model: Model;
-  readonly log: Logger;
+  readonly scope: HookScope;
+  /** The hook tools, for the few calls Juju commits at once (`application-version-set`). */
+  readonly tools: HookToolRunner;
 }
 
 /** Runs the refresh library for this event; see {@link RefreshOutcome}. */

@@ -67,7 +67,7 @@ export async function rollingRestart(
     })),
   });
   if (turn.kind === 'not-needed') return undefined;
-  if (refreshInProgress) return { name: 'waiting', message: 'Config change waits for the refresh to finish' };
+  if (refreshInProgress) return { name: 'waiting', message: STATUS.configWaitsForRefresh };
   if (turn.kind === 'wait') return { name: 'waiting', message: `Waiting to restart with new config after ${turn.waitingFor}` };
   ctx.scope.log.info(`restarting ${ctx.self.name} to apply new config`);
   const healthy = await restartMember(ctx, client);

@@ -23,6 +23,10 @@ export const STATUS = {
   passwordUpdateFailed: 'failed to update password',
   authEnableFailed: 'failed to enable authentication in etcd',
   waitingForStart: 'Waiting for etcd to start...',
+  waitingForInstall: 'Waiting to install etcd',
+  waitingForUnits: 'Waiting for every planned unit to join',
+  configWaitsForRefresh: 'Config change waits for the refresh to finish',
+  passwordWaitsForRefresh: 'Password change waits for the refresh to finish',
 } as const;
 
 const SEVERITY: Record<CharmStatus['name'], number> = { blocked: 4, maintenance: 3, waiting: 2, active: 1 };

@@ -11,6 +11,9 @@ import { ETCD_SERVICE } from './paths.js';
 import { APP_KEYS, UNIT_KEYS } from './peers.js';
 import { installedRevision } from './snap.js';
 import { wipeMemberData } from './workload.js';
+import { REFRESH_ENDPOINT, UNIT_KEYS as REFRESH_UNIT_KEYS } from '../lib/refresh/constants.js';
+import type { RefreshOutcome } from './refresh-step.js';
+import { NO_REFRESH } from './refresh-step.js';
 
 /** Removal of this unit's member when the unit goes away. */
 
@@ -31,19 +34,27 @@ export class UnsafeRemovalError extends Error {
  * member is fine.
  * @throws UnsafeRemovalError when removing the member now would lose quorum or nothing answers.
  */
-export async function leaveCluster(scope: HookScope): Promise<void> {
+export async function leaveCluster(scope: HookScope, refresh: RefreshOutcome = NO_REFRESH): Promise<TeardownResult> {
   const relation = await scope.peer();
-  if ((await installedRevision(scope.paths.snapCurrent)) === null) return;
+  if ((await installedRevision(scope.paths.snapCurrent)) === null) return {};
+  if (refresh.inProgress) {
+    const busy = await unitMidRefresh(scope);
+    if (busy !== undefined) {
+      const message = `Removal waits for unit ${busy} to finish refreshing`;
+      scope.log.warn(`not leaving the cluster yet: ${message}`);
+      return { deferred: message };
+    }
+  }
   const self = await scope.self().catch(() => undefined);
   const app = relation === undefined ? undefined : await scope.app(relation);
   if (relation === undefined || self === undefined || app?.clusterState === undefined) {
     await stopAndWipe(scope);
-    return;
+    return {};
   }
   if (!(await scope.own(relation)).started) {
     // Never joined, or already removed in an earlier teardown hook (departed, then stop, then storage-detaching).
     await stopAndWipe(scope);
-    return;
+    return {};
   }
   const peers = await scope.peers(relation);
   const password = await currentPassword(scope.model, app);
@@ -56,7 +67,7 @@ export async function leaveCluster(scope: HookScope): Promise<void> {
     if (!(error instanceof EtcdError)) throw error;
     if (peers.length === 0 && app.clusterMembers.length <= 1) {
       await forgetCluster(scope);
-      return;
+      return {};
     }
     throw new UnsafeRemovalError(`cannot remove ${self.name}: no member answers (${error.message})`);
   }
@@ -64,12 +75,12 @@ export async function leaveCluster(scope: HookScope): Promise<void> {
   if (own === undefined) {
     scope.log.info(`${self.name} is not a cluster member (already removed)`);
     await stopAndWipe(scope);
-    return;
+    return {};
   }
   if (members.length === 1) {
     scope.log.info(`${self.name} is the last member: stopping etcd and clearing the cluster state`);
     await forgetCluster(scope);
-    return;
+    return {};
   }
   const scan = await scanMembers(client, members);
   if (scan.leaderId === undefined) throw new UnsafeRemovalError(`cannot remove ${self.name}: the cluster has no raft leader`);
@@ -81,6 +92,32 @@ export async function leaveCluster(scope: HookScope): Promise<void> {
   scope.log.info(`removed ${self.name} (${own.id}) from the cluster`);
   relation.localUnitData.update({ [UNIT_KEYS.state]: undefined, [UNIT_KEYS.health]: undefined, [UNIT_KEYS.configHash]: undefined });
   await stopAndWipe(scope);
+  return {};
+}
+
+/** A removal put off until later: the hook shows this and fails, so Juju retries it. */
+export interface TeardownResult {
+  readonly deferred?: string;
+}
+
+/**
+ * The number of another unit whose refreshed snap has not passed the health
+ * gate yet (its etcd may be down or catching up), from the refresh peer
+ * relation; undefined when none. Removing a member then would shrink the
+ * cluster while one of the rest is not fit, so the removal waits.
+ */
+async function unitMidRefresh(scope: HookScope): Promise<number | undefined> {
+  const relation = await scope.model.relation(REFRESH_ENDPOINT);
+  if (relation === undefined) return undefined;
+  const units = (await relation.units()).filter((u) => u !== scope.model.unitName);
+  const busy: number[] = [];
+  for (const unit of units) {
+    const bag = await relation.unitData(unit).read();
+    const revision = bag[REFRESH_UNIT_KEYS.installedSnapRevision];
+    if (revision === undefined || revision === '') continue;
+    if (bag[REFRESH_UNIT_KEYS.gate] !== 'true') busy.push(Number(unit.slice(unit.lastIndexOf('/') + 1)));
+  }
+  return busy.sort((a, b) => b - a)[0];
 }
 
 async function removeWithRetries(scope: HookScope, client: EtcdApi, id: string): Promise<void> {

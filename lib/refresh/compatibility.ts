@@ -10,8 +10,17 @@ export interface WorkloadCompatibility {
   readonly trackChangeAllowed: boolean;
 }
 
-/** Pure callback the charm provides; must answer `compatible: true` for identical versions. */
-export type IsWorkloadCompatible = (oldVersion: string, newVersion: string) => WorkloadCompatibility;
+/** The Charmhub tracks of the old and new charm versions, for workloads whose minors have their own track. */
+export interface CharmTracks {
+  readonly oldTrack: string;
+  readonly newTrack: string;
+}
+
+/**
+ * Pure callback the charm provides; must answer `compatible: true` for identical versions.
+ * `tracks` lets it tie a workload change to the track change (e.g. 3.4 -> 3.5 only with track 3.4 -> 3.5).
+ */
+export type IsWorkloadCompatible = (oldVersion: string, newVersion: string, tracks: CharmTracks) => WorkloadCompatibility;
 
 export interface CompatibilityInput {
   readonly oldCharmVersion: string;
@@ -45,7 +54,10 @@ export const isCompatible = (input: CompatibilityInput, isWorkloadCompatible: Is
   if (oldCharm.release[0] !== newCharm.release[0]) {
     return { compatible: false, reason: `charm major changes from ${oldCharm.release[0]} to ${newCharm.release[0]}` };
   }
-  const workload = isWorkloadCompatible(input.oldWorkloadVersion, input.newWorkloadVersion);
+  const workload = isWorkloadCompatible(input.oldWorkloadVersion, input.newWorkloadVersion, {
+    oldTrack: oldCharm.track,
+    newTrack: newCharm.track,
+  });
   if (!workload.compatible) {
     return {
       compatible: false,

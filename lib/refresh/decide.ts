@@ -303,7 +303,8 @@ const run = (b: DecisionBuilder): void => {
       b.log('info', logText.gateSet(own.installedSnapRevision));
     } else {
       b.healthCheckFailure = result.reason;
-      b.log('warning', `Health check failed; next unit not allowed to refresh: ${result.reason}`);
+      // Only a warning while a refresh waits on it; on a fresh install the member is simply not up yet.
+      b.log(inProgressNow === false ? 'info' : 'warning', `Health check failed; next unit not allowed to refresh: ${result.reason}`);
     }
   }
 

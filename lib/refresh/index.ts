@@ -3,6 +3,7 @@ export { runRefresh, type RefreshCallbacks, type RefreshIO, type RefreshRun, typ
 export { nodeFiles } from './node-files.js';
 export {
   isCompatible,
+  type CharmTracks,
   type CompatibilityInput,
   type CompatibilityVerdict,
   type IsWorkloadCompatible,

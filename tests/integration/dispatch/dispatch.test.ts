@@ -90,6 +90,26 @@ const JUJU_WORLD: Replies = {
   'action-get': { stdout: '{}\n' },
 };
 
+/** A hook of the refresh peer relation (contract §1.2: remote unit present but empty in -created). */
+const PEER_HOOK_ENV = { JUJU_RELATION: 'refresh-v-three', JUJU_RELATION_ID: 'refresh-v-three:1', JUJU_REMOTE_APP: 'charmed-etcd', JUJU_REMOTE_UNIT: '' };
+
+/** The same unit, as a non-leader, once both peer relations exist and goal-state shows it as the only planned unit. */
+const JOINED_WORLD: Replies = {
+  // Not the leader, so the hook ends at "Waiting for cluster initialization" instead of starting etcd.
+  'is-leader': { stdout: 'false\n' },
+  'relation-ids': [
+    { when: 'refresh-v-three', stdout: '["refresh-v-three:1"]\n' },
+    { when: PEERS, stdout: `["${PEERS}:0"]\n` },
+  ],
+  'relation-list': { stdout: '[]\n' },
+  'relation-get': { stdout: '{}\n' },
+  'leader-get': { stdout: '{}\n' },
+};
+
+/** `snap` calls that change something (reads such as `snap services` are left out). */
+const mutatingSnapCalls = (calls: readonly Call[]): string[][] =>
+  calls.filter((c) => c.tool === 'snap' && !['services', 'list', 'get', 'info'].includes(c.argv[0] ?? '')).map((c) => c.argv);
+
 let work: string;
 let charmDir: string;
 let bin: string;
@@ -225,9 +245,23 @@ afterAll(() => {
 });
 
 describe('dispatch on the built bundle', () => {
-  it('install: installs and holds the pinned snap, showing "Installing etcd..." first', async () => {
+  it('install before the peer relations exist: nothing installed yet (the refresh library must see the unit join first)', async () => {
     const root = freshRoot();
-    const run = await dispatch(jujuEnv('hooks/install', root), {
+    const run = await dispatch(jujuEnv('hooks/install', root));
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(argvOf(run.calls, 'snap')).toEqual([]);
+    expect(existsSync(path.join(root, 'snap', 'charmed-etcd'))).toBe(false);
+    expect(argvOf(run.calls, 'status-set')).toEqual([
+      ['maintenance', '--', 'no peer relation available'],
+      ['--application', 'maintenance', '--', 'no peer relation available'],
+    ]);
+  });
+
+  it('refresh-v-three-relation-created: installs and holds the pinned snap, showing "Installing etcd..." first', async () => {
+    const root = freshRoot();
+    const run = await dispatch(jujuEnv('hooks/refresh-v-three-relation-created', root, PEER_HOOK_ENV), {
+      ...JOINED_WORLD,
       snap: [
         { when: 'install', stdout: `charmed-etcd (3.6/stable) 3.6.13 from Canonical✓ installed\n` },
         { when: 'refresh', stdout: 'General refreshes of "charmed-etcd" held indefinitely\n' },
@@ -235,7 +269,7 @@ describe('dispatch on the built bundle', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    expect(argvOf(run.calls, 'snap')).toEqual([
+    expect(mutatingSnapCalls(run.calls)).toEqual([
       ['install', 'charmed-etcd', '--revision', pinnedRevision],
       ['refresh', '--hold', 'charmed-etcd'],
     ]);
@@ -243,20 +277,18 @@ describe('dispatch on the built bundle', () => {
     // "Installing etcd..." reaches Juju before the snap is installed, not at the end of the hook.
     const tools = run.calls.map((c) => c.tool);
     expect(tools.indexOf('status-set')).toBeLessThan(tools.indexOf('snap'));
-    expect(argvOf(run.calls, 'status-set')).toEqual([
-      ['maintenance', '--', 'Installing etcd...'],
-      ['maintenance', '--', 'no peer relation available'],
-      ['--application', 'maintenance', '--', 'no peer relation available'],
-    ]);
+    expect(argvOf(run.calls, 'status-set')[0]).toEqual(['maintenance', '--', 'Installing etcd...']);
     expect(argvOf(run.calls, 'open-port')).toEqual([['2379/tcp']]);
-    expect(argvOf(run.calls, 'juju-log')).toEqual([
-      ['--log-level', 'INFO', '--', `installed snap charmed-etcd revision ${pinnedRevision} (held)`],
-    ]);
+    // One juju-log call per level; nothing above INFO on a clean install.
+    const logs = argvOf(run.calls, 'juju-log');
+    expect(logs.map((argv) => argv[1])).toEqual(['INFO']);
+    expect(logs[0]?.[3]).toContain(`Snap refreshed to (or installed at) revision ${pinnedRevision}`);
   });
 
-  it('install with a failing `snap install`: blocked "unable to install etcd snap", exit 0, nothing held', async () => {
+  it('a failing `snap install`: blocked "unable to install etcd snap", exit 0, nothing held', async () => {
     const root = freshRoot();
-    const run = await dispatch(jujuEnv('hooks/install', root), {
+    const run = await dispatch(jujuEnv('hooks/refresh-v-three-relation-created', root, PEER_HOOK_ENV), {
+      ...JOINED_WORLD,
       snap: {
         when: 'install',
         stderr: 'error: cannot install "charmed-etcd": Post "https://api.snapcraft.io/v2/snaps/refresh": dial tcp: lookup api.snapcraft.io: no such host\n',
@@ -266,17 +298,14 @@ describe('dispatch on the built bundle', () => {
     // A blocked status, not a hook error: the next hook retries the install.
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toBe('');
-    expect(argvOf(run.calls, 'snap')).toEqual([['install', 'charmed-etcd', '--revision', pinnedRevision]]);
-    expect(argvOf(run.calls, 'status-set')).toEqual([
-      ['maintenance', '--', 'Installing etcd...'],
-      ['blocked', '--', 'unable to install etcd snap'],
-      ['--application', 'blocked', '--', 'unable to install etcd snap'],
-    ]);
-    const logs = argvOf(run.calls, 'juju-log');
-    expect(logs).toHaveLength(1);
-    expect(logs[0]?.slice(0, 3)).toEqual(['--log-level', 'ERROR', '--']);
-    expect(logs[0]?.[3]).toContain(`installing snap charmed-etcd revision ${pinnedRevision} failed`);
-    expect(logs[0]?.[3]).toContain('no such host');
+    expect(mutatingSnapCalls(run.calls)).toEqual([['install', 'charmed-etcd', '--revision', pinnedRevision]]);
+    const statuses = argvOf(run.calls, 'status-set');
+    expect(statuses[0]).toEqual(['maintenance', '--', 'Installing etcd...']);
+    expect(statuses).toContainEqual(['blocked', '--', 'unable to install etcd snap']);
+    const errors = argvOf(run.calls, 'juju-log').filter((argv) => argv[1] === 'ERROR');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.[3]).toContain(`Failed to install charmed-etcd snap revision ${pinnedRevision}`);
+    expect(errors[0]?.[3]).toContain('no such host');
     expect(argvOf(run.calls, 'open-port')).toEqual([]);
   });
 
@@ -288,7 +317,7 @@ describe('dispatch on the built bundle', () => {
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(argvOf(run.calls, 'config-get')).toEqual([['--format=json']]);
-    expect(argvOf(run.calls, 'snap')).toEqual([]);
+    expect(mutatingSnapCalls(run.calls)).toEqual([]);
     const message = 'Invalid config: heartbeat-interval must be between 10 and 5000 ms, got 5';
     expect(argvOf(run.calls, 'status-set')).toEqual([
       ['blocked', '--', message],
@@ -302,12 +331,11 @@ describe('dispatch on the built bundle', () => {
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(argvOf(run.calls, 'action-fail')).toEqual([
-      ['--', 'Charm is not ready for refresh. Pre-refresh check failed: No peer relation'],
+      ['--', 'Refresh peer relation not ready. Check `juju status` and consider retrying this action'],
     ]);
     expect(argvOf(run.calls, 'action-set')).toEqual([]);
     expect(argvOf(run.calls, 'status-set')).toEqual([]);
-    expect(argvOf(run.calls, 'snap')).toEqual([]);
-    expect(argvOf(run.calls, 'relation-ids')).toEqual([[PEERS, '--format=json']]);
+    expect(mutatingSnapCalls(run.calls)).toEqual([]);
   });
 
   it('health while this unit\'s etcd is down: one action-set reporting it unhealthy, exit 0', async () => {

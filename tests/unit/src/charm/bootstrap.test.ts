@@ -7,10 +7,21 @@ let world: World;
 afterEach(() => world?.cleanup());
 
 describe('install and bootstrap', () => {
-  it('installs the pinned snap revision for the architecture, holds it, and says so while installing', async () => {
+  it('installs nothing until every planned unit joined, then the pinned snap revision for the architecture, held', async () => {
     world = new World();
     world.addUnit(0);
-    const out = await world.hook(0, 'install');
+    world.addUnit(1);
+    const install = await world.hook(0, 'install');
+    expect(install.exitCode).toBe(0);
+    // Juju creates the peer relations after install.
+    expect(install.state.unitStatus).toEqual({ status: 'maintenance', message: 'no peer relation available' });
+    expect(world.unit(0).snap.calls).toEqual([]);
+    // Goal state plans three units, two are in the relation: still nothing.
+    world.plannedUnits = 3;
+    await world.hook(0, 'leader-elected');
+    expect(world.unit(0).snap.calls).toEqual([]);
+    world.plannedUnits = 2;
+    const out = await world.hook(0, 'leader-elected');
     expect(out.exitCode).toBe(0);
     expect(world.unit(0).snap.calls.slice(0, 2)).toEqual(['install charmed-etcd --revision 2', 'refresh --hold charmed-etcd']);
     expect(out.unitStatusHistory).toContainEqual({ status: 'maintenance', message: 'Installing etcd...' });
@@ -19,22 +30,27 @@ describe('install and bootstrap', () => {
   it('a missing architecture blocks with a clear message and installs nothing', async () => {
     world = new World();
     world.addUnit(0).architecture = 's390x';
-    const out = await world.hook(0, 'install');
-    expect(out.exitCode).toBe(0);
-    expect(out.state.unitStatus).toEqual({ status: 'blocked', message: 'No etcd snap revision for architecture s390x' });
+    for (const hook of ['install', 'leader-elected'] as const) {
+      const out = await world.hook(0, hook);
+      expect(out.exitCode).toBe(0);
+      expect(out.state.unitStatus).toEqual({ status: 'blocked', message: "Snap revision missing for architecture 's390x' in refresh_versions.toml" });
+    }
     expect(world.unit(0).snap.calls).toEqual([]);
   });
 
-  it('a failed install blocks with "unable to install etcd snap" and is retried on a later hook', async () => {
+  it('a failed install blocks with "unable to install etcd snap" (the hook succeeds, so the status shows) and is retried on a later hook', async () => {
     world = new World();
     const u = world.addUnit(0);
     u.snap.failInstall = true;
-    const first = await world.hook(0, 'install');
+    await world.hook(0, 'install');
+    const first = await world.hook(0, 'leader-elected');
     expect(first.exitCode).toBe(0);
     expect(first.state.unitStatus).toEqual({ status: 'blocked', message: 'unable to install etcd snap' });
     u.snap.failInstall = false;
-    await world.hook(0, 'update-status');
+    const retried = await world.hook(0, 'leader-elected');
+    expect(retried.exitCode).toBe(0);
     expect(u.snap.calls.filter((c) => c.startsWith('install'))).toHaveLength(2);
+    expect(world.cluster.isRunning('charmed-etcd0')).toBe(true);
   });
 
   it('the first unit bootstraps a one-member cluster with auth on and records it', async () => {

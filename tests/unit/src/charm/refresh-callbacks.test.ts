@@ -54,7 +54,7 @@ describe('refresh callbacks', () => {
     const before = u.snap.calls.length;
     await withCallbacks(2, (c) => c.refreshSnap({ snapName: 'charmed-etcd', revision: '3', install: false }));
     expect(u.snap.calls.slice(before)).toEqual([
-      'stop charmed-etcd.etcd',
+      'stop --disable charmed-etcd.etcd',
       'refresh charmed-etcd --revision 3',
       'refresh --hold charmed-etcd',
       'start --enable charmed-etcd.etcd',
@@ -83,7 +83,7 @@ describe('refresh callbacks', () => {
     expect(world.cluster.isRunning('charmed-etcd1')).toBe(true);
     world.unit(1).snap.kill();
     world.unit(1).snap.failStart = true;
-    expect(await withCallbacks(1, (c) => c.checkHealthForGate())).toEqual({ healthy: false, reason: 'unreachable' });
+    expect(await withCallbacks(1, (c) => c.checkHealthForGate())).toEqual({ healthy: false, reason: 'etcd not answering on this unit' });
   });
 
   it('reports the installed revision from the snap\'s current symlink', async () => {

@@ -25,6 +25,8 @@ interface FakeMember {
   appliedIndex: number;
   /** The tuning the member runs with (from the config it was started with). */
   heartbeat?: number;
+  /** Server version of the binary the member runs. */
+  version: string;
 }
 
 export interface CallRecord {
@@ -46,6 +48,12 @@ export class FakeEtcdCluster {
   readonly starts: string[] = [];
   /** Learners start this far behind the leader (promotion refused while > 1000). */
   learnerLag = 0;
+  /** `major.minor` every member agreed on (etcd's cluster version); undefined before the first start. */
+  clusterVersion: string | undefined;
+  /** Active alarms. */
+  alarms: Alarm[] = [];
+  /** Why the last start failed, as etcd would log it. */
+  lastStartError: string | undefined;
   #nextId = 0x8e9e05c52164694dn;
 
   #byClientUrl(url: string): FakeMember | undefined {
@@ -68,8 +76,22 @@ export class FakeEtcdCluster {
     this.leaderId = running[0]?.id;
   }
 
-  /** A member process starting with this config text (what `snap start` does). Resolves false when etcd would exit. */
-  startFromConfig(configText: string): boolean {
+  /**
+   * A member process of etcd `version` (default: the cluster's `version`) starting with
+   * this config text (what `snap start` does). Resolves false when etcd would exit,
+   * including a binary older than the cluster version ("invalid downgrade").
+   */
+  startFromConfig(configText: string, version = this.version): boolean {
+    const minor = (v: string) => v.split('.').slice(0, 2).join('.');
+    const below = (a: string, b: string) => {
+      const [am, an] = a.split('.').map(Number) as [number, number];
+      const [bm, bn] = b.split('.').map(Number) as [number, number];
+      return am < bm || (am === bm && an < bn);
+    };
+    if (this.clusterVersion !== undefined && this.members.size > 0 && below(minor(version), this.clusterVersion)) {
+      this.lastStartError = `invalid downgrade; server version is lower than determined cluster version`;
+      return false;
+    }
     const config = yaml.load(configText) as Record<string, unknown>;
     const name = String(config['name']);
     const clientUrl = String(config['advertise-client-urls']);
@@ -85,12 +107,26 @@ export class FakeEtcdCluster {
     member.name = name;
     member.clientUrl = clientUrl;
     member.running = true;
+    member.version = version;
     member.heartbeat = Number(config['heartbeat-interval']);
     if (member.isLearner) member.appliedIndex = Math.max(0, this.index - this.learnerLag);
     else member.appliedIndex = this.index;
     this.starts.push(name);
     this.electLeader();
+    this.#decideClusterVersion();
     return true;
+  }
+
+  /** etcd's leader raises the cluster version to the lowest member minor once every member runs it. */
+  #decideClusterVersion(): void {
+    const all = [...this.members.values()];
+    if (all.length === 0 || all.some((m) => !m.running)) return;
+    const minors = all.map((m) => m.version.split('.').slice(0, 2).map(Number) as [number, number]);
+    minors.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const lowest = minors[0]!;
+    const next = `${lowest[0]}.${lowest[1]}`;
+    const current = this.clusterVersion?.split('.').map(Number) as [number, number] | undefined;
+    if (current === undefined || lowest[0] > current[0] || (lowest[0] === current[0] && lowest[1] > current[1])) this.clusterVersion = next;
   }
 
   stopByName(name: string): void {
@@ -111,7 +147,7 @@ export class FakeEtcdCluster {
 
   #add(peerUrl: string, isLearner: boolean): FakeMember {
     const id = (this.#nextId++).toString(16);
-    const member: FakeMember = { id, name: '', peerUrl, clientUrl: undefined, isLearner, running: false, appliedIndex: 0 };
+    const member: FakeMember = { id, name: '', peerUrl, clientUrl: undefined, isLearner, running: false, appliedIndex: 0, version: this.version };
     this.members.set(id, member);
     return member;
   }
@@ -162,7 +198,7 @@ export class FakeEtcdCluster {
           memberId: m.id,
           leaderId: cluster.leaderId,
           isLearner: m.isLearner,
-          version: cluster.version,
+          version: m.version,
           raftIndex: m.appliedIndex,
           raftTerm: 2,
           raftAppliedIndex: m.appliedIndex,
@@ -176,8 +212,8 @@ export class FakeEtcdCluster {
         return { health: cluster.leaderId !== undefined && !m.isLearner, reason: '' };
       },
       async version(endpoint: string): Promise<VersionInfo> {
-        reachable(endpoint);
-        return { server: cluster.version, cluster: '3.5.0' };
+        const m = reachable(endpoint);
+        return { server: m.version, cluster: cluster.clusterVersion === undefined ? undefined : `${cluster.clusterVersion}.0` };
       },
       async memberList() {
         any('member list', false);
@@ -212,6 +248,7 @@ export class FakeEtcdCluster {
         cluster.members.delete(id);
         if (cluster.leaderId === id) cluster.leaderId = undefined;
         cluster.electLeader();
+        cluster.#decideClusterVersion();
         return cluster.list();
       },
       async moveLeader(targetId: string) {
@@ -223,7 +260,7 @@ export class FakeEtcdCluster {
       },
       async alarmList(): Promise<readonly Alarm[]> {
         any('alarm list', false);
-        return [];
+        return [...cluster.alarms];
       },
       async userAdd(name: string, password: string) {
         any('user add');

@@ -8,9 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Context, REPO_ROOT, createState, storage } from '../../../../lib/juju/testing/index.js';
 import type { Bag, HarnessEvent, PeerRelation, RunResult, Secret, State } from '../../../../lib/juju/testing/index.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { CharmFile } from '../../../../lib/juju/testing/index.js';
 import { createCharm } from '../../../../src/charm.js';
 import type { CharmEffects } from '../../../../src/effects.js';
 import type { RefreshStep } from '../../../../src/refresh-step.js';
+import { etcdRefreshStep } from '../../../../src/refresh-wiring.js';
 import { FakeEtcdCluster } from './fake-etcd.js';
 import { FakeSnap } from './fake-snap.js';
 
@@ -30,17 +33,39 @@ const charmYaml = () => {
   return { metadata: read('metadata.yaml'), config: read('config.yaml'), actions: /^health:/m.test(actions) ? actions : actions + HEALTH_ACTION };
 };
 
-export const REFRESH_VERSIONS = `charm = "3.6/1.0.0"
+/** One charm revision as Charmhub would serve it: its version and the etcd snap it pins. */
+export interface CharmBuild {
+  /** Charmhub revision (the number after the last `-` of `.juju-charm`). */
+  readonly revision: number;
+  /** `<track>/<X.Y.Z>` (the build-time `charm` key). */
+  readonly charmVersion: string;
+  readonly workload: string;
+  /** Pinned snap revision (the same on both architectures here, as the fake store has one). */
+  readonly snapRevision: string;
+}
+
+/** The revisions tests refresh between (snap revisions as in tests/unit/src/support/fake-snap.ts's STORE). */
+export const BUILDS = {
+  etcd3423: { revision: 9, charmVersion: '3.4/1.0.0', workload: '3.4.23', snapRevision: '1' },
+  etcd3516: { revision: 10, charmVersion: '3.5/1.0.0', workload: '3.5.16', snapRevision: '2' },
+  etcd3530: { revision: 11, charmVersion: '3.5/1.1.0', workload: '3.5.30', snapRevision: '3' },
+  broken3531: { revision: 12, charmVersion: '3.5/1.2.0', workload: '3.5.31', snapRevision: '4' },
+} as const satisfies Record<string, CharmBuild>;
+
+export const refreshVersionsToml = (b: CharmBuild): string => `charm = "${b.charmVersion}"
 charm_major = 1
-workload = "3.5.16"
+workload = "${b.workload}"
 
 [snap]
 name = "charmed-etcd"
 
 [snap.revisions]
-x86_64 = "2"
-aarch64 = "3"
+x86_64 = "${b.snapRevision}"
+aarch64 = "${b.snapRevision}"
 `;
+
+export const REFRESH_VERSIONS = refreshVersionsToml(BUILDS.etcd3516);
+export const REFRESH_ID = 8;
 
 /** The `data` storage every unit has. */
 export const DATA_STORAGE = storage('data', { location: '/var/snap/charmed-etcd/common/var/lib/etcd' });
@@ -57,6 +82,18 @@ export interface UnitSim {
   openedPorts: State['openedPorts'];
   architecture: string;
   refresh?: RefreshStep;
+  /** This unit's `refresh-v-three` databag. */
+  refreshBag: Record<string, string>;
+  /** The unit's charm directory files (`.juju-charm`, `refresh_versions.toml`, `.charm_refresh_v3/...`). */
+  charmFiles: Record<string, CharmFile>;
+  workloadVersion: string;
+}
+
+export interface WorldOptions {
+  /** Run the charm with the refresh library wired in (default), or without (NO_REFRESH). */
+  readonly refresh?: boolean;
+  /** The charm revision units are deployed with. */
+  readonly build?: CharmBuild;
 }
 
 export class World {
@@ -69,8 +106,29 @@ export class World {
   leader = 0;
   clock = Date.parse('2025-01-01T00:00:00Z');
   password = 'generated-password-1';
+  refreshAppBag: Record<string, string> = {};
+  /** Units goal-state reports; default: every unit in the world. */
+  plannedUnits: number | undefined;
+  build: CharmBuild;
+  readonly withRefresh: boolean;
+  /** Snapshots `etcdctl snapshot save` wrote, by path. */
+  readonly snapshots: string[] = [];
   readonly #roots: string[] = [];
   readonly #yaml = charmYaml();
+
+  constructor(options: WorldOptions = {}) {
+    this.withRefresh = options.refresh ?? true;
+    this.build = options.build ?? BUILDS.etcd3516;
+    this.cluster.version = this.build.workload;
+  }
+
+  /** Charm files as Juju unpacks revision `b` at time `mtimeMs`. */
+  charmFilesFor(b: CharmBuild, mtimeMs: number): Record<string, CharmFile> {
+    return {
+      '.juju-charm': { content: `ch:amd64/noble/charmed-etcd-${b.revision}\n`, mtimeMs },
+      'refresh_versions.toml': { content: refreshVersionsToml(b), mtimeMs },
+    };
+  }
 
   addUnit(n: number): UnitSim {
     const root = mkdtempSync(path.join(tmpdir(), `charm-unit-${n}-`));
@@ -84,6 +142,10 @@ export class World {
       unitStatus: { status: 'unknown', message: '' },
       openedPorts: [],
       architecture: 'x86_64',
+      refreshBag: this.#addressBag(n),
+      charmFiles: this.charmFilesFor(this.build, this.clock),
+      workloadVersion: '',
+      ...(this.withRefresh ? { refresh: etcdRefreshStep } : {}),
     };
     this.units.set(n, unit);
     return unit;
@@ -109,6 +171,11 @@ export class World {
       architecture: async () => u.architecture,
       hostCapacity: async () => ({ memoryBytes: 8 * 1024 ** 3, dataDiskBytes: 100 * 1024 ** 3 }),
       generatePassword: () => this.password,
+      snapshotSave: async (file) => {
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, JSON.stringify(this.cluster.list()));
+        this.snapshots.push(file);
+      },
       ...(u.refresh === undefined ? {} : { refresh: u.refresh }),
     };
     return effects;
@@ -122,19 +189,29 @@ export class World {
     return u.ctx.peerRelation({ endpoint: 'etcd-peers', id: PEER_ID, localAppData: this.appBag, localUnitData: u.bag, peersData });
   }
 
+  /** The refresh peer relation as unit `n` sees it. */
+  refreshRelation(n: number): PeerRelation {
+    const u = this.unit(n);
+    const peersData: Record<number, Bag> = {};
+    for (const [m, other] of this.units) if (m !== n) peersData[m] = other.refreshBag;
+    return u.ctx.peerRelation({ endpoint: 'refresh-v-three', id: REFRESH_ID, localAppData: this.refreshAppBag, localUnitData: u.refreshBag, peersData });
+  }
+
   state(n: number, relation: PeerRelation | undefined): State {
     const u = this.unit(n);
     return createState({
       leader: this.leader === n,
       config: this.config,
-      relations: relation === undefined ? [] : [relation],
+      relations: relation === undefined ? [] : [relation, this.refreshRelation(n)],
+      plannedUnits: this.plannedUnits ?? this.units.size,
+      workloadVersion: u.workloadVersion,
       secrets: this.secrets,
       address: ipOf(n),
       unitStatus: u.unitStatus,
       appStatus: this.appStatus,
       openedPorts: u.openedPorts,
       storages: [DATA_STORAGE],
-      charmFiles: { 'refresh_versions.toml': { content: REFRESH_VERSIONS, mtimeMs: 1_700_000_000_000 } },
+      charmFiles: u.charmFiles,
     });
   }
 
@@ -142,15 +219,27 @@ export class World {
    * Runs `event(ctx, relation)` on unit `n` and copies its committed peer
    * data, secrets, ports and statuses back into the world.
    */
-  async run(n: number, event: (ctx: Context, relation: PeerRelation) => HarnessEvent, options: { withoutPeers?: boolean } = {}): Promise<RunResult> {
+  async run(
+    n: number,
+    event: (ctx: Context, relation: PeerRelation, refresh: PeerRelation) => HarnessEvent,
+    options: { withoutPeers?: boolean } = {},
+  ): Promise<RunResult> {
     const u = this.unit(n);
     const relation = this.peerRelation(n);
-    const out = await u.ctx.run(event(u.ctx, relation), this.state(n, options.withoutPeers === true ? undefined : relation), createCharm(() => this.effects(u)));
+    const refresh = this.refreshRelation(n);
+    const out = await u.ctx.run(event(u.ctx, relation, refresh), this.state(n, options.withoutPeers === true ? undefined : relation), createCharm(() => this.effects(u)));
     const rel = out.state.relations.find((r) => r.id === PEER_ID);
     if (rel !== undefined && rel.kind === 'peer') {
       u.bag = { ...rel.localUnitData };
       if (this.leader === n) this.appBag = { ...rel.localAppData };
     }
+    const rrel = out.state.relations.find((r) => r.id === REFRESH_ID);
+    if (rrel !== undefined && rrel.kind === 'peer') {
+      u.refreshBag = { ...rrel.localUnitData };
+      if (this.leader === n) this.refreshAppBag = { ...rrel.localAppData };
+    }
+    u.charmFiles = { ...out.state.charmFiles };
+    u.workloadVersion = out.state.workloadVersion;
     this.secrets = [...out.state.secrets];
     u.unitStatus = out.state.unitStatus;
     u.openedPorts = out.state.openedPorts;
@@ -159,9 +248,10 @@ export class World {
   }
 
   /** Runs a hook that needs no relation argument. */
-  hook(n: number, name: 'install' | 'start' | 'config-changed' | 'update-status' | 'leader-elected' | 'stop' | 'remove'): Promise<RunResult> {
+  hook(n: number, name: 'install' | 'start' | 'config-changed' | 'update-status' | 'leader-elected' | 'stop' | 'remove' | 'upgrade-charm'): Promise<RunResult> {
     const pick = {
       install: (c: Context) => c.on.install(),
+      'upgrade-charm': (c: Context) => c.on.upgradeCharm(),
       start: (c: Context) => c.on.start(),
       'config-changed': (c: Context) => c.on.configChanged(),
       'update-status': (c: Context) => c.on.updateStatus(),
@@ -177,27 +267,56 @@ export class World {
     return this.run(n, (ctx, rel) => ctx.on.relationChanged(rel, { remoteUnit: remote }));
   }
 
-  /** Deploys units 0..count-1 (unit 0 leads) and settles the cluster. */
+  /**
+   * Deploys units 0..count-1 (unit 0 leads) and settles the cluster: every
+   * unit is planned from the start, as `juju deploy -n` plans them.
+   */
   async deploy(count: number): Promise<void> {
-    for (let n = 0; n < count; n++) {
-      this.addUnit(n);
-      await this.hook(n, 'install');
-      await this.hook(n, n === this.leader ? 'leader-elected' : 'config-changed');
-      await this.hook(n, 'start');
-    }
+    for (let n = 0; n < count; n++) this.addUnit(n);
+    for (let n = 0; n < count; n++) await this.hook(n, 'install');
+    for (let n = 0; n < count; n++) await this.hook(n, n === this.leader ? 'leader-elected' : 'config-changed');
+    for (let n = 0; n < count; n++) await this.hook(n, 'start');
     await this.settle();
+  }
+
+  /** A `refresh-v-three` relation-changed on `n` about `remote`. */
+  refreshChanged(n: number, remote: number): Promise<RunResult> {
+    return this.run(n, (ctx, _rel, refresh) => ctx.on.relationChanged(refresh, { remoteUnit: remote }));
+  }
+
+  /** Runs an action on unit `n`. */
+  action(n: number, name: string, params: Readonly<Record<string, unknown>> = {}): Promise<RunResult> {
+    return this.run(n, (ctx) => ctx.on.action(name, params));
+  }
+
+  /**
+   * `juju refresh --revision`: every unit's charm code is replaced (new
+   * `.juju-charm` mtime), then each unit runs upgrade-charm and config-changed,
+   * in `order` (default: as Juju might, lowest first). Does not settle.
+   */
+  async refreshCharm(b: CharmBuild, order?: readonly number[]): Promise<void> {
+    this.build = b;
+    this.clock += 60_000;
+    const files = this.charmFilesFor(b, this.clock);
+    for (const u of this.units.values()) u.charmFiles = { ...u.charmFiles, ...files };
+    for (const n of order ?? [...this.units.keys()].sort((a, c) => a - c)) {
+      await this.hook(n, 'upgrade-charm');
+      await this.hook(n, 'config-changed');
+    }
   }
 
   /** Runs relation-changed rounds on every unit until nothing changes (at most `rounds`). */
   async settle(rounds = 12): Promise<void> {
     for (let i = 0; i < rounds; i++) {
-      const before = JSON.stringify([this.appBag, [...this.units.values()].map((u) => u.bag), this.cluster.list()]);
+      const snapshot = () =>
+        JSON.stringify([this.appBag, this.refreshAppBag, [...this.units.values()].map((u) => [u.bag, u.refreshBag, u.snap.revision()]), this.cluster.list()]);
+      const before = snapshot();
       for (const [n] of this.units) {
         const remote = [...this.units.keys()].find((m) => m !== n);
         if (remote === undefined) await this.hook(n, 'update-status');
         else await this.changed(n, remote);
       }
-      const after = JSON.stringify([this.appBag, [...this.units.values()].map((u) => u.bag), this.cluster.list()]);
+      const after = snapshot();
       if (before === after) return;
     }
   }
