@@ -19,6 +19,19 @@ export const BANNER = [
 
 const TAG = /^v([^/\s]+\/\d+\.\d+\.\d+)$/;
 
+// zod's classic API re-exports every message locale (`z.locales`, ~360 KiB of
+// the bundle) though only English is ever configured; every hook pays to parse
+// them. The charm never reads `z.locales`, so that one namespace is left empty.
+const zodWithoutLocales = {
+  name: 'zod-without-locales',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}zod${path.sep}`) ? { path: 'zod-locales', namespace: 'zod-without-locales' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-without-locales' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
 /**
  * The charm version, as charm-refresh-build-version would compute it:
  * `env.CHARM_VERSION` if set; else the `v<track>/<X.Y.Z>` tag at HEAD; else
@@ -75,6 +88,7 @@ export async function build({ root = ROOT, out = path.join(root, 'build', 'charm
     logLevel: 'warning',
     legalComments: 'none',
     metafile: true,
+    plugins: [zodWithoutLocales],
   });
   const addons = Object.keys(result.metafile.inputs).filter((input) => input.endsWith('.node'));
   if (addons.length > 0) throw new Error(`the bundle must not contain native addons: ${addons.join(', ')}`);

@@ -14,7 +14,8 @@ import type { MemberRecord } from './status.js';
  * `health`: the cluster-wide view. Results: `healthy` (`true`/`false`),
  * `summary` (the application-status text, or "all N members healthy") and
  * `members`, a JSON string with, per member name, its unit, its published
- * health record (or why it is unusable) and a live status probe.
+ * health record (or why it is unusable) and a live status probe; and
+ * `live-error` when no member could be probed live.
  */
 async function healthAction(scope: HookScope): Promise<void> {
   const action = scope.model.action!;
@@ -33,6 +34,7 @@ async function healthAction(scope: HookScope): Promise<void> {
     ...peers.map((p) => ({ unit: p.unit, memberName: p.memberName, health: p.health })),
   ];
   let live: Record<string, unknown> = {};
+  let liveError: string | undefined;
   try {
     const members = own.raw.members ?? (await client.memberList());
     const scan = await scanMembers(client, members);
@@ -49,7 +51,7 @@ async function healthAction(scope: HookScope): Promise<void> {
     );
   } catch (error) {
     if (!(error instanceof EtcdError)) throw error;
-    live = { error: error.message };
+    liveError = error.message;
   }
   const members = Object.fromEntries(
     records.map((r) => [
@@ -73,6 +75,8 @@ async function healthAction(scope: HookScope): Promise<void> {
     healthy,
     summary: healthy ? `all ${records.length} members healthy` : status.message,
     members: JSON.stringify(members),
+    // Why no member could be probed live (the records alone were judged).
+    ...(liveError === undefined ? {} : { 'live-error': liveError }),
   });
 }
 

@@ -76,8 +76,11 @@ export function planMembership(input: MembershipInput): MembershipStep {
   }
 
   if (input.removeOrphans) {
+    // A member is claimed by its peer URL or by its name: a unit whose published address
+    // is unreadable still owns its member, so bad peer data never removes a voter.
     const claimed = new Set([input.self.peerUrl, ...byUrl.keys()]);
-    const orphan = input.members.find((m) => !m.peerUrls.some((url) => claimed.has(url)));
+    const names = new Set([input.self.name, ...input.units.map((u) => u.memberName)]);
+    const orphan = input.members.find((m) => !m.peerUrls.some((url) => claimed.has(url)) && !names.has(m.name));
     if (orphan !== undefined && isSafeToRemoveMember(view, orphan.id)) {
       return { kind: 'remove-orphan', id: orphan.id, name: orphan.name || orphan.id };
     }

@@ -45,14 +45,22 @@ export function parseClusterMembers(text: string | undefined): ClusterMember[] {
 export const formatClusterMembers = (members: readonly ClusterMember[]): string =>
   members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
 
-const appBagSchema = z.object({
-  [APP_KEYS.clusterState]: z.enum(['new', 'existing']).optional().catch(undefined),
-  [APP_KEYS.clusterMembers]: z.string().optional(),
-  [APP_KEYS.learningMember]: z.string().regex(/^[0-9a-f]{1,16}$/).optional().catch(undefined),
-  [APP_KEYS.authentication]: z.string().optional(),
-  [APP_KEYS.credentials]: z.string().regex(/^secret:/).optional().catch(undefined),
-  [APP_KEYS.clusterToken]: z.string().optional(),
-});
+/** Rules for the app bag's checked keys; a value breaking one reads as absent and is reported. */
+const APP_VALUE_RULES = {
+  [APP_KEYS.clusterState]: z.enum(['new', 'existing']),
+  [APP_KEYS.learningMember]: z.string().regex(/^[0-9a-f]{1,16}$/),
+  [APP_KEYS.credentials]: z.string().regex(/^secret:/),
+} as const;
+
+/** The value of `key` if present and valid; a present but invalid one is added to `malformed`. */
+function checked<T>(bag: Readonly<Record<string, string>>, key: string, rule: z.ZodType<T>, malformed: string[]): T | undefined {
+  const raw = bag[key];
+  if (raw === undefined || raw === '') return undefined;
+  const parsed = rule.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  malformed.push(key);
+  return undefined;
+}
 
 /** The application databag, validated. */
 export interface AppState {
@@ -62,18 +70,21 @@ export interface AppState {
   readonly authEnabled: boolean;
   readonly credentialsSecret: string | undefined;
   readonly clusterToken: string | undefined;
+  /** Keys present with a value that breaks their rule (read as absent). */
+  readonly malformed: readonly string[];
 }
 
-/** Validates the app bag; a malformed value reads as absent (the leader rewrites it). */
+/** Validates the app bag. Never throws: a malformed value reads as absent and is named in `malformed`. */
 export function parseAppState(bag: Readonly<Record<string, string>>): AppState {
-  const data = appBagSchema.parse(bag);
+  const malformed: string[] = [];
   return {
-    clusterState: data[APP_KEYS.clusterState],
-    clusterMembers: parseClusterMembers(data[APP_KEYS.clusterMembers]),
-    learningMember: data[APP_KEYS.learningMember],
-    authEnabled: data[APP_KEYS.authentication] === 'enabled',
-    credentialsSecret: data[APP_KEYS.credentials],
-    clusterToken: data[APP_KEYS.clusterToken],
+    clusterState: checked(bag, APP_KEYS.clusterState, APP_VALUE_RULES[APP_KEYS.clusterState], malformed),
+    clusterMembers: parseClusterMembers(bag[APP_KEYS.clusterMembers]),
+    learningMember: checked(bag, APP_KEYS.learningMember, APP_VALUE_RULES[APP_KEYS.learningMember], malformed),
+    authEnabled: bag[APP_KEYS.authentication] === 'enabled',
+    credentialsSecret: checked(bag, APP_KEYS.credentials, APP_VALUE_RULES[APP_KEYS.credentials], malformed),
+    clusterToken: bag[APP_KEYS.clusterToken] || undefined,
+    malformed,
   };
 }
 
@@ -88,22 +99,26 @@ export interface UnitState {
   /** Undefined when no record was published; `{ok: false}` when it is malformed. */
   readonly health: HealthRecordParse | undefined;
   readonly configHash: string | undefined;
+  /** Keys present with a value that breaks their rule (read as absent); the health record reports its own. */
+  readonly malformed: readonly string[];
 }
 
-const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const IPV4 = z.string().regex(/^\d{1,3}(?:\.\d{1,3}){3}$/);
+const STATE = z.literal('started');
 
-/** Reads one unit's bag. Never throws: bad values read as absent, a bad health record as `{ok: false}`. */
+/** Reads one unit's bag. Never throws: bad values read as absent (named in `malformed`), a bad health record as `{ok: false}`. */
 export function parseUnitState(unit: string, app: string, bag: Readonly<Record<string, string>>): UnitState {
   const unitNumber = Number(unit.slice(unit.lastIndexOf('/') + 1));
-  const ip = bag[UNIT_KEYS.privateIp];
   const health = bag[UNIT_KEYS.health];
+  const malformed: string[] = [];
   return {
     unit,
     unitNumber,
     memberName: `${app}${unitNumber}`,
-    ip: ip !== undefined && IPV4.test(ip) ? ip : undefined,
-    started: bag[UNIT_KEYS.state] === 'started',
+    ip: checked(bag, UNIT_KEYS.privateIp, IPV4, malformed),
+    started: checked(bag, UNIT_KEYS.state, STATE, malformed) !== undefined,
     health: health === undefined ? undefined : parseHealthRecord(health),
     configHash: bag[UNIT_KEYS.configHash] || undefined,
+    malformed,
   };
 }

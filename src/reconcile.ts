@@ -12,12 +12,12 @@ import { leaderMembership, rotatePassword } from './leader-step.js';
 import type { MemberContext } from './member.js';
 import { bootstrap, join } from './member.js';
 import { ETCD_SERVICE } from './paths.js';
-import { UNIT_KEYS } from './peers.js';
-import type { UnitState } from './peers.js';
+import { APP_KEYS, PEER_ENDPOINT, UNIT_KEYS } from './peers.js';
+import type { AppState, UnitState } from './peers.js';
 import type { CharmStatus, RefreshOutcome } from './refresh-step.js';
 import { refreshConfigFile, rollingRestart, selfHeal } from './running-member.js';
 import type { MemberRecord } from './status.js';
-import { STATUS, computeAppStatus, computeUnitStatus, pickStatus } from './status.js';
+import { STATUS, computeAppStatus, computeUnitStatus, malformedPeerData, pickStatus } from './status.js';
 
 export const CLIENT_PORT_SPEC = '2379/tcp';
 
@@ -59,9 +59,20 @@ export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Prom
   }
   const self = await scope.self();
   relation.localUnitData.set(UNIT_KEYS.privateIp, self.ip);
-  const app = await scope.app(relation);
+  let app = await scope.app(relation);
   const own = await scope.own(relation);
   const peers = await scope.peers(relation);
+  const badClusterState = app.malformed.includes(APP_KEYS.clusterState);
+  if (app.clusterState === undefined && (own.started || badClusterState)) {
+    // A cluster exists (this member ran in it) or may exist: never bootstrap over it.
+    if (isLeader && own.started) {
+      log.warn(`${APP_KEYS.clusterState} in the peer app databag is ${badClusterState ? 'malformed' : 'missing'}; this member runs in a cluster, so restoring it to "existing"`);
+      relation.localAppData.set(APP_KEYS.clusterState, 'existing');
+      app = { ...app, clusterState: 'existing', malformed: app.malformed.filter((k) => k !== APP_KEYS.clusterState) };
+    } else if (badClusterState) {
+      statuses.push({ name: 'blocked', message: malformedPeerData('application', [APP_KEYS.clusterState]) });
+    }
+  }
 
   let desired: DesiredPassword = { ok: true, password: undefined };
   if (isLeader && parsed.ok) desired = await desiredPassword(model, parsed.config.systemUsers, log);
@@ -71,7 +82,9 @@ export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Prom
   let password = await currentPassword(model, app);
 
   if (app.clusterState === undefined) {
-    if (!isLeader) statuses.push({ name: 'waiting', message: 'Waiting for cluster initialization' });
+    if (badClusterState) {
+      // Said above: nothing is safe to do until the leader restores it.
+    } else if (!isLeader) statuses.push({ name: 'waiting', message: 'Waiting for cluster initialization' });
     else if (member !== undefined && desired.ok) {
       const initial = desired.password ?? password ?? effects.generatePassword();
       const creds = await ensureCredentialsSecret(model, relation, app, initial);
@@ -133,11 +146,23 @@ export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Prom
     const blocked = pickStatus([configStatus, desired.ok ? undefined : desired.status]);
     appStatus = computeAppStatus({
       records: memberRecords(scope, self.name, record, peers),
+      malformedPeerData: malformedPeerDataOf(scope, app, peers),
       majorityLost,
       blockedBy: blocked.name === 'blocked' ? blocked : undefined,
     });
   }
   finish();
+}
+
+/** Peer data that breaks its rules, logged once per hook and reported in the app status (health records are judged apart). */
+function malformedPeerDataOf(scope: HookScope, app: AppState, peers: readonly UnitState[]): string | undefined {
+  const found = [
+    ...(app.malformed.length > 0 ? [{ who: 'application', keys: app.malformed }] : []),
+    ...peers.filter((p) => p.malformed.length > 0).map((p) => ({ who: p.unit, keys: p.malformed })),
+  ];
+  for (const f of found) scope.log.warn(`${f.who} published malformed ${f.keys.join(', ')} in ${PEER_ENDPOINT}; those values are ignored`);
+  const first = found[0];
+  return first === undefined ? undefined : malformedPeerData(first.who, first.keys);
 }
 
 /** Health records of every member: this unit's fresh one and each started peer's published one. */

@@ -126,9 +126,24 @@ export function createRefreshCallbacks(scope: HookScope, notes: RefreshNotes = {
   return {
     installedSnapRevision: () => installedRevision(scope.paths.snapCurrent),
 
-    // No snap yet (first hooks of a new unit): nothing can be running, and `snap services` would fail.
-    isWorkloadRunning: async () =>
-      (await installedRevision(scope.paths.snapCurrent)) !== null && (await snap.isActive(ETCD_SERVICE)),
+    /**
+     * A member that answers `/version` is running: the common case costs one
+     * loopback request, not a `snap services` process. No snap yet (first
+     * hooks of a new unit): nothing can be running, and `snap services` would fail.
+     */
+    async isWorkloadRunning() {
+      if ((await installedRevision(scope.paths.snapCurrent)) === null) return false;
+      const c = await clusterClient(scope);
+      if (c !== undefined) {
+        try {
+          await c.client.version(c.endpoint);
+          return true;
+        } catch (error) {
+          if (!(error instanceof EtcdError)) throw error;
+        }
+      }
+      return snap.isActive(ETCD_SERVICE);
+    },
 
     async runPreRefreshChecks() {
       const report = await runPreRefreshChecks(scope);

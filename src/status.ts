@@ -56,6 +56,9 @@ export function computeUnitStatus(input: {
   return picked;
 }
 
+/** Status text for peer data that breaks its rules: who published it and which keys. */
+export const malformedPeerData = (who: string, keys: readonly string[]): string => `malformed peer data from ${who}: ${keys.join(', ')}`;
+
 /** One cluster member's record as the leader reads it. */
 export interface MemberRecord {
   readonly unit: string;
@@ -73,6 +76,8 @@ export interface MemberRecord {
 export function computeAppStatus(input: {
   readonly records: readonly MemberRecord[];
   readonly majorityLost: boolean;
+  /** The first malformed peer value found (health records aside), as {@link malformedPeerData} words it. */
+  readonly malformedPeerData?: string | undefined;
   readonly refresh?: CharmStatus | undefined;
   /** The leader's own status when it is blocked on something cluster-wide (config, secret). */
   readonly blockedBy?: CharmStatus | undefined;
@@ -80,6 +85,7 @@ export function computeAppStatus(input: {
   if (input.refresh !== undefined) return input.refresh;
   if (input.blockedBy !== undefined) return input.blockedBy;
   if (input.majorityLost) return { name: 'blocked', message: STATUS.majorityLost };
+  if (input.malformedPeerData !== undefined) return { name: 'blocked', message: input.malformedPeerData };
   const malformed = input.records.filter((r) => r.health !== undefined && !r.health.ok);
   if (malformed.length > 0) {
     return { name: 'blocked', message: `malformed health record from ${malformed.map((r) => r.unit).join(', ')}` };

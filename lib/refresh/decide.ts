@@ -82,6 +82,8 @@ const run = (b: DecisionBuilder): void => {
     const error = !versions.ok ? versions.error : charmVersion?.ok === false ? charmVersion.error : 'invalid';
     b.outcome = 'charm-versions-invalid';
     b.unitStatusHigh = { level: 'blocked', message: error.slice(0, 120) };
+    // Every unit runs the same charm code, so the application is blocked for the same reason.
+    if (s.isLeader) b.appStatus = b.unitStatusHigh;
     b.log('error', error);
     b.action?.fail(error);
     return;

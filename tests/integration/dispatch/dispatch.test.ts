@@ -364,7 +364,8 @@ describe('dispatch on the built bundle', () => {
     const sets = argvOf(run.calls, 'action-set');
     expect(sets).toHaveLength(1);
     const results = actionResults(sets[0] ?? []);
-    expect(Object.keys(results).sort()).toEqual(['healthy', 'members', 'summary']);
+    expect(Object.keys(results).sort()).toEqual(['healthy', 'live-error', 'members', 'summary']);
+    expect(results['live-error']).toContain(ip);
     expect(results['healthy']).toBe('false');
     expect(results['summary']).toMatch(/^0\/1 members healthy: charmed-etcd0 unreachable/);
     const members = JSON.parse(results['members'] ?? '{}') as Record<string, { unit: string; record: { healthy: boolean } }>;

@@ -146,5 +146,6 @@ describe('refresh core over event interleavings (2-5 units)', () => {
       ),
       { numRuns: Number(process.env.REFRESH_RUNS ?? 300) },
     );
-  });
+    // 300 explorations take ~10 s on a quiet machine; leave room for a busy one.
+  }, 120_000);
 });

@@ -34,6 +34,8 @@ describe('install and bootstrap', () => {
       const out = await world.hook(0, hook);
       expect(out.exitCode).toBe(0);
       expect(out.state.unitStatus).toEqual({ status: 'blocked', message: "Snap revision missing for architecture 's390x' in refresh_versions.toml" });
+      // The leader says so for the application too.
+      expect(out.state.appStatus).toEqual(out.state.unitStatus);
     }
     expect(world.unit(0).snap.calls).toEqual([]);
   });

@@ -110,5 +110,19 @@ describe('health records', () => {
     expect(members['charmed-etcd2']?.live.reachable).toBe(false);
     expect(members['charmed-etcd0']?.live.reachable).toBe(true);
     expect(JSON.stringify(out.actionResult)).not.toContain('generated-password-1');
+    expect(results['live-error']).toBeUndefined();
+  });
+
+  it('the health action says why nothing could be probed live when every member is down', async () => {
+    world = new World();
+    await world.deploy(3);
+    for (const n of [0, 1, 2]) world.unit(n).snap.kill();
+    const out = await world.run(0, (ctx) => ctx.on.action('health'));
+    expect(out.actionResult?.status).toBe('completed');
+    const results = out.actionResult!.results as Record<string, string>;
+    expect(results['healthy']).toBe('false');
+    expect(results['live-error']).toMatch(/10\.0\.0\.1[0-2]/);
+    const members = JSON.parse(results['members']!) as Record<string, { live: unknown }>;
+    expect(Object.values(members).map((m) => m.live)).toEqual([null, null, null]);
   });
 });
