@@ -42,6 +42,13 @@ export const RequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('idle') }),
   z.object({ type: z.literal('resolved'), unit: z.string(), noRetry: z.boolean() }),
   z.object({ type: z.literal('fail-next-hook'), unit: z.string(), hook: z.string().optional() }),
+  // `sim inject-fault` (arm, or clear with no fault) and the snap tool's question at each command.
+  z.object({
+    type: z.literal('inject-fault'),
+    unit: z.string(),
+    fault: z.object({ on: z.array(z.string()).min(1), when: z.enum(['before', 'after']), do: z.enum(['fail', 'kill-hook', 'fail-hook', 'kill-workload']) }).optional(),
+  }),
+  z.object({ type: z.literal('fault-point'), contextId: z.string(), argv: z.array(z.string()), when: z.enum(['before', 'after']) }),
   z.object({ type: z.literal('update-status'), units: z.array(z.string()) }),
   z.object({ type: z.literal('unit-info'), unit: z.string() }),
   z.object({ type: z.literal('add-secret'), name: z.string(), content: z.record(z.string(), z.string()) }),

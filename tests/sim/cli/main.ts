@@ -22,6 +22,10 @@ export const USAGE = `usage: sim <verb> [args]   (model in $SIM_HOME, default ./
   status [--format json]             wait [--timeout S]
   debug-log [--unit U] [--lines N]   resolved UNIT [--no-retry]
   fail-next-hook UNIT [HOOK]         kill-workload UNIT
+  inject-fault UNIT --on 'snap CMD [ARG...]' [--when before|after] --do fail|kill-hook|fail-hook|kill-workload
+         (once, in the unit's next hook or action running that snap command: fail the command,
+          SIGKILL the hook as if the agent died, fail the hook at its end, or SIGKILL etcd;
+          inject-fault UNIT --clear disarms)
   exec UNIT -- CMD...                update-status [UNIT...]
   add-secret NAME k=v...             grant-secret NAME APP
   update-secret NAME k=v...          destroy

@@ -10,6 +10,8 @@ import type { ParseArgsConfig } from 'node:util';
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import yaml from 'js-yaml';
 import { ensureSnapStore, listCharms, publishCharm } from '../charm-store.js';
+import { describeFault, makeFault } from '../controller/faults.js';
+import type { InjectedFault } from '../controller/faults.js';
 import type { ActionOutcome } from '../controller/state.js';
 import { formatLogLine, readLog } from '../debug-log.js';
 import type { SimHome } from '../home.js';
@@ -249,6 +251,22 @@ const failNextHook: Verb = async (home, args) => {
   return 0;
 };
 
+const injectFault: Verb = async (home, args, io) => {
+  const usage = "inject-fault UNIT --on 'snap CMD [ARG...]' [--when before|after] --do fail|kill-hook|fail-hook|kill-workload | inject-fault UNIT --clear";
+  const { values, positionals } = parse(args, { on: { type: 'string' }, when: { type: 'string' }, do: { type: 'string' }, clear: { type: 'boolean' } });
+  needPositionals(positionals, 1, 1, usage);
+  const unit = positionals[0] as string;
+  const clear = values.clear === true;
+  if (clear === (values.on !== undefined || values.do !== undefined || values.when !== undefined)) throw new InputError(`usage: sim ${usage}`);
+  if (!clear && (values.on === undefined || values.do === undefined)) throw new InputError(`usage: sim ${usage}`);
+  const fault = clear ? undefined : makeFault(values.on as string, values.when, values.do as string);
+  const reply = await send(home, { type: 'inject-fault', unit, ...(fault === undefined ? {} : { fault: { on: [...fault.on], when: fault.when, do: fault.do } }) });
+  const previous = reply['previous'] as InjectedFault | undefined;
+  if (previous !== undefined) io.out(`${unit}: dropped the unfired fault ${describeFault(previous)}\n`);
+  io.out(fault === undefined ? `${unit}: no fault armed\n` : `${unit}: armed ${describeFault(fault)} (fires once, in a hook or action)\n`);
+  return 0;
+};
+
 const updateStatus: Verb = async (home, args, io) => {
   const { positionals } = parse(args, {});
   const reply = await send(home, { type: 'update-status', units: positionals });
@@ -332,6 +350,7 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   'debug-log': debugLog,
   resolved,
   'fail-next-hook': failNextHook,
+  'inject-fault': injectFault,
   'update-status': updateStatus,
   'kill-workload': killWorkload,
   exec,

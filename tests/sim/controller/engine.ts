@@ -327,17 +327,9 @@ export class Engine {
       this.running.delete(ctx.unit);
       return;
     }
-    if (exit.signal !== null && !exit.timedOut && event.kind === 'hook') {
-      // Killed from outside (SIGTERM/SIGKILL): Juju re-queues the hook rather than failing it.
-      ctx.session.finish(1);
-      this.contexts.delete(ctx.id);
-      this.drainModelLogs();
-      const agent = this.model.units[ctx.unit];
-      if (agent) agent.agentStatus = { status: 'idle', message: '', since: new Date().toISOString() };
-      this.log(ctx.unit, 'INFO', 'juju.worker.uniter', `hook ${JSON.stringify(event.name)} killed by ${exit.signal}; re-queued`);
-      this.afterRun(ctx, exit, null);
-      return;
-    }
+    // Killed from outside (the agent died mid-hook, `sim inject-fault --do kill-hook`): Juju finds
+    // the hook unfinished when it comes back and treats it as failed: nothing committed, retried.
+    if (exit.signal !== null && !exit.timedOut) this.log(ctx.unit, 'ERROR', 'juju.worker.uniter', `${label} killed by ${exit.signal}`);
     let code = exit.exitCode ?? 1;
     if (exit.spawnError) this.log(ctx.unit, 'ERROR', 'juju.worker.uniter', `cannot run dispatch: ${exit.spawnError}`);
     if (exit.timedOut) this.log(ctx.unit, 'ERROR', 'juju.worker.uniter', `${label} timed out after ${this.state.settings.hookTimeoutMs} ms; killed`);

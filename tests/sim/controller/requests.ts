@@ -7,10 +7,11 @@ import type { CharmRef } from '../charm-store.js';
 import type { SimHome } from '../home.js';
 import { InputError, parseConfigValue } from '../parse.js';
 import type { CharmSource, Request } from '../protocol.js';
-import { installedSnap } from '../snapd/index.js';
+import { installedSnap, killDaemon } from '../snapd/index.js';
 import { buildStatus } from '../status.js';
 import type { Engine } from './engine.js';
-import { enqueueFront, refreshSequence } from './events.js';
+import { enqueueFront, eventLabel, refreshSequence } from './events.js';
+import { describeFault, faultFailureMessage, faultMatches } from './faults.js';
 import { unitPath } from './hook-env.js';
 import type { SimUnit } from './state.js';
 import { addUnits, charmFilesOf } from './topology.js';
@@ -137,6 +138,17 @@ export async function handleRequest(engine: Engine, req: Request): Promise<Recor
       engine.save();
       return {};
     }
+    case 'inject-fault': {
+      const unit = liveUnit(engine, req.unit);
+      const previous = unit.fault;
+      if (req.fault === undefined) delete unit.fault;
+      else unit.fault = req.fault;
+      engine.log(unit.name, 'INFO', 'sim.inject-fault', req.fault === undefined ? 'fault cleared' : `armed: ${describeFault(req.fault)}`);
+      engine.save();
+      return previous === undefined ? {} : { previous };
+    }
+    case 'fault-point':
+      return faultPoint(engine, req);
     case 'update-status': {
       // On demand, as the interval timer does it (benchmarks): started units only; none named = all.
       const units = req.units.length === 0 ? engine.aliveUnits() : req.units.map((name) => liveUnit(engine, name));
@@ -196,5 +208,36 @@ export async function handleRequest(engine: Engine, req: Request): Promise<Recor
     }
     default:
       throw new InputError(`request ${JSON.stringify(req.type)} is not handled here`);
+  }
+}
+
+/**
+ * The snap tool asks whether an injected fault fires at this command: the first match
+ * disarms it. `kill-hook` SIGKILLs the hook's process group before answering (the
+ * asking process included); `fail-hook` makes the running hook fail at its end;
+ * `kill-workload` SIGKILLs the unit's etcd.
+ */
+function faultPoint(engine: Engine, req: Extract<Request, { type: 'fault-point' }>): Record<string, unknown> {
+  const ctx = engine.context(req.contextId);
+  const unit = ctx === undefined ? undefined : engine.state.units[ctx.unit];
+  const fault = unit?.fault;
+  if (ctx === undefined || unit === undefined || fault === undefined || !faultMatches(fault, req.argv, req.when)) return { do: 'none' };
+  delete unit.fault;
+  engine.log(unit.name, 'WARNING', 'sim.inject-fault', `fired: ${describeFault(fault)} in ${eventLabel(ctx.event)}`);
+  engine.save();
+  switch (fault.do) {
+    case 'kill-hook':
+      ctx.process?.kill('SIGKILL');
+      return { do: 'kill-hook' };
+    case 'fail-hook':
+      if (ctx.event.kind === 'hook') unit.failNext = { hook: ctx.event.name };
+      return { do: 'none' };
+    case 'kill-workload': {
+      const pid = killDaemon(unit.root);
+      engine.log(unit.name, 'WARNING', 'sim.inject-fault', pid === undefined ? 'etcd was not running' : `killed etcd (pid ${pid})`);
+      return { do: 'none' };
+    }
+    case 'fail':
+      return { do: 'fail', message: faultFailureMessage(req.argv) };
   }
 }

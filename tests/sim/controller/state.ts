@@ -9,6 +9,7 @@ import type { FakeModel } from '../../../lib/juju/testing/fake-juju/model.js';
 import type { CharmRef } from '../charm-store.js';
 import type { SimHome } from '../home.js';
 import { writeFileAtomic } from '../home.js';
+import type { InjectedFault } from './faults.js';
 
 /** A hook waiting in a unit's queue, with what its environment needs. */
 export interface QueuedHook {
@@ -67,6 +68,8 @@ export interface SimUnit {
   failure?: { attempts: number; retryAt: number };
   /** `fail-next-hook`: the next hook (of this name, if given) is reported as failed. */
   failNext?: { hook?: string };
+  /** `inject-fault`: armed until a snap command of one of the unit's hooks matches it. */
+  fault?: InjectedFault;
   dying: boolean;
 }
 

@@ -4,6 +4,7 @@ import { runApp } from './apps.js';
 import { runSnap } from './commands.js';
 import type { SnapdContext } from './context.js';
 import { EXIT_WITH_ENV, ROOT_ENV, STORE_ENV } from './env.js';
+import { faultPointFrom } from './fault-client.js';
 import { DEFAULT_POLICY, runSupervisor } from './supervisor.js';
 
 /** This module's own file: cli.ts under tsx, or the bundle the build step makes of it. */
@@ -48,6 +49,7 @@ export async function main(role: string, argv: readonly string[], env: NodeJS.Pr
       execArgv: process.execArgv,
       exitWithPid: pidFromEnv(env[EXIT_WITH_ENV]),
     },
+    faultPoint: faultPointFrom(env),
   };
   return runSnap(ctx, argv);
 }

@@ -195,7 +195,8 @@ const tabulate2 = (rows: readonly (readonly [string, string])[]): string => {
 /**
  * Runs `snap <argv...>` against the unit in `ctx` and returns the exit code: 0 on success (and
  * for snapd's non-error notices, printed on stderr), 1 with an `error: ...` line for failures,
- * 64 for unknown commands and bad flags.
+ * 64 for unknown commands and bad flags. With `ctx.faultPoint`, an injected failure is reported
+ * before the command acts or after it succeeded, as snapd reports a failed change.
  */
 export async function runSnap(ctx: SnapdContext, argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -206,7 +207,11 @@ export async function runSnap(ctx: SnapdContext, argv: readonly string[]): Promi
     }
     const run = COMMANDS[command];
     if (!run) throw new SnapError(`unknown command "${command}", see 'snap help'.`, EX_USAGE);
+    const before = await ctx.faultPoint?.(argv, 'before');
+    if (before !== undefined) throw new SnapError(before);
     await run(ctx, args);
+    const after = await ctx.faultPoint?.(argv, 'after');
+    if (after !== undefined) throw new SnapError(after);
     return 0;
   } catch (err) {
     if (err instanceof SnapNotice) {

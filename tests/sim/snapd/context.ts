@@ -2,6 +2,13 @@ import { SnapError } from './errors.js';
 import { readStore, type Store } from './store.js';
 import type { SupervisorLauncher } from './supervisor-client.js';
 
+/**
+ * `sim inject-fault`: asked before each command and after each that succeeded; resolves with
+ * the message of an injected failure to report, or undefined to go on. (A `kill-hook` fault
+ * never resolves: the process is killed.)
+ */
+export type FaultPoint = (argv: readonly string[], when: 'before' | 'after') => Promise<string | undefined>;
+
 /** Everything a `snap` command touches outside itself, passed in so tests share nothing. */
 export interface SnapdContext {
   /** The unit's filesystem root (`CHARMED_ETCD_ROOT`). */
@@ -14,6 +21,8 @@ export interface SnapdContext {
   readonly unicode: boolean;
   /** How to start the unit's supervisor when a command needs one. */
   readonly launcher: SupervisorLauncher;
+  /** Set when the command runs inside a hook of the simulator: where injected faults fire. */
+  readonly faultPoint?: FaultPoint | undefined;
 }
 
 /**
