@@ -1,0 +1,97 @@
+/**
+ * Scaling the real charm on the simulator with real etcd: 3 → 5 → 3, the
+ * scale-down removing both the raft leader's unit and the Juju leader's unit,
+ * while a continuous writer writes; afterwards every member holds every
+ * acknowledged write. Also: clients without valid credentials are refused.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { EtcdClient } from '../../../src/etcd/client.js';
+import { EtcdAuthFailedError } from '../../../src/etcd/errors/auth-failed-error.js';
+import { EtcdPermissionDeniedError } from '../../../src/etcd/errors/permission-denied-error.js';
+import { useCharmModel } from '../support/charm-model.js';
+import { clientUrls, clientUrlOf, jujuLeader, memberNameOf } from '../support/cluster.js';
+import { rootPassword } from '../support/model-state.js';
+import { etcdctl } from '../support/unit-exec.js';
+import { ContinuousWriter } from '../support/writer.js';
+import { endpointStatus, expectHealthyCluster, memberList } from './expect-cluster.js';
+
+const model = useCharmModel({ units: 3 });
+
+describe('charmed-etcd scaled 3 → 5 → 3 under a continuous writer', () => {
+  let writer: ContinuousWriter | undefined;
+  afterAll(async () => {
+    await writer?.stop();
+  });
+
+  it('deploys 3 units: all active, 3 started voting members, every endpoint healthy', async () => {
+    await model().wait(300);
+    await expectHealthyCluster(model(), 3);
+  });
+
+  it('refuses clients without credentials or with a wrong password', async () => {
+    const m = model();
+    const status = await m.status();
+    const anonymous = new EtcdClient({ endpoints: [clientUrlOf(status, 'charmed-etcd/1')] });
+    await expect(anonymous.put('intruder', 'x')).rejects.toBeInstanceOf(EtcdPermissionDeniedError);
+    await expect(anonymous.get('intruder')).rejects.toBeInstanceOf(EtcdPermissionDeniedError);
+    const wrong = new EtcdClient({ endpoints: [clientUrlOf(status, 'charmed-etcd/2')], credentials: { user: 'root', password: `${rootPassword(m)}x` } });
+    await expect(wrong.put('intruder', 'x')).rejects.toBeInstanceOf(EtcdAuthFailedError);
+    // etcdctl on a unit, without --user: refused too.
+    const r = await etcdctl(m, 'charmed-etcd/0', clientUrls(status), ['get', 'intruder']);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toMatch(/user name is empty|permission denied/);
+    // And nothing was written.
+    const root = new EtcdClient({ endpoints: clientUrls(status), credentials: { user: 'root', password: rootPassword(m) } });
+    expect(await root.get('intruder')).toBeUndefined();
+  });
+
+  it('scales up to 5 while the writer writes: 5 started voting members, all healthy', async () => {
+    const m = model();
+    writer = ContinuousWriter.start({ endpoints: clientUrls(await m.status()), password: rootPassword(m) });
+    await writer.waitForMore(50);
+    expect((await m.sim('add-unit', '-n', '2')).exitCode).toBe(0);
+    await m.wait(300);
+    await expectHealthyCluster(m, 5);
+    writer.setEndpoints(clientUrls(await m.status()));
+    await writer.waitForMore(50);
+  });
+
+  it('scales down to 3 removing the raft leader\'s and the Juju leader\'s units; every member holds every acknowledged write', async () => {
+    const m = model();
+    const w = writer!;
+    let status = await m.status();
+    const jujuLeaderUnit = jujuLeader(status);
+    let raft = (await endpointStatus(m, 'charmed-etcd/1')).find((s) => s.isLeader);
+    expect(raft).toBeDefined();
+    const unitAt = (endpoint: string): string => Object.entries(status.units).find(([, u]) => `http://${u.address}:2379` === endpoint)![0];
+    if (unitAt(raft!.endpoint) === jujuLeaderUnit) {
+      // Make them two different units, as an operator can with etcdctl.
+      const target = (await memberList(m, 'charmed-etcd/1')).find((x) => x.name === memberNameOf('charmed-etcd/4'))!;
+      const moved = await etcdctl(m, 'charmed-etcd/1', [raft!.endpoint], ['move-leader', target.id], rootPassword(m));
+      expect(moved.exitCode, moved.stderr).toBe(0);
+      raft = (await endpointStatus(m, 'charmed-etcd/1')).find((s) => s.isLeader);
+    }
+    const raftLeaderUnit = unitAt(raft!.endpoint);
+    expect(raftLeaderUnit).not.toBe(jujuLeaderUnit);
+
+    const before = w.acknowledged.length;
+    expect((await m.sim('remove-unit', raftLeaderUnit, jujuLeaderUnit)).exitCode).toBe(0);
+    await m.wait(300);
+    status = await m.status();
+    expect(Object.keys(status.units)).not.toContain(raftLeaderUnit);
+    expect(Object.keys(status.units)).not.toContain(jujuLeaderUnit);
+    await expectHealthyCluster(m, 3);
+    // The writer wrote through the removals and still writes.
+    expect(w.acknowledged.length).toBeGreaterThan(before);
+    w.setEndpoints(clientUrls(status));
+    await w.waitForMore(50);
+
+    const report = await w.stop();
+    const verdict = await w.verify(clientUrls(status));
+    console.log(`scale 3→5→3 writer: ${JSON.stringify(report)}`);
+    expect(report.acknowledged).toBeGreaterThan(150);
+    expect(verdict.endpoints).toHaveLength(3);
+    expect(verdict.lost).toEqual([]);
+    for (const e of verdict.endpoints) expect(e.keys).toBeGreaterThanOrEqual(report.acknowledged);
+  });
+});
