@@ -8,7 +8,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
 import { unitPaths } from '../../../src/paths.js';
 import { unitRoot } from '../../sim/home.js';
@@ -17,9 +16,9 @@ import type { StatusJson } from '../../sim/status.js';
 import { buildCharmInto, createSimModel } from '../../sim/testing.js';
 import type { SimModel } from '../../sim/testing.js';
 import { expectHealthyCluster } from '../charm/expect-cluster.js';
-import { clientUrls, until } from '../support/cluster.js';
-import { rootPassword } from '../support/model-state.js';
-import { ContinuousWriter } from '../support/writer.js';
+import { until } from '../support/cluster.js';
+import { allActive, settle as settleModel, simOk, withWriter as writeThrough } from '../support/steps.js';
+import type { ContinuousWriter } from '../support/writer.js';
 
 export const APP = 'charmed-etcd';
 export const unit = (n: number): string => `${APP}/${n}`;
@@ -59,24 +58,10 @@ export async function createRefreshModel(options: RefreshModelOptions): Promise<
   const charm = process.env['SIM_CHARM_DIR'] ?? (await buildCharmInto(path.join(work, 'charm')));
   const sim = await createSimModel({ units: 0, charmDir: charm, updateStatusInterval: '20s', retryScale: options.retryScale ?? 0.2 });
   let minor = 0;
-  const cli = async (...args: string[]): Promise<string> => {
-    const r = await sim.sim(...args);
-    if (r.exitCode !== 0) throw new Error(`sim ${args.join(' ')} failed (${r.exitCode}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const cli = (...args: string[]): Promise<string> => simOk(sim, ...args);
   const publish = async (version: EtcdVersion): Promise<string> =>
     (await cli('publish', charm, '--workload', version, '--charm-version', `3.5/1.${minor++}.0`)).trim();
-  const settle = async (check: (s: StatusJson) => boolean, timeoutMs = 240_000): Promise<StatusJson> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      // `sim wait` exits non-zero while a unit is in hook error: Juju is still retrying it.
-      await sim.sim('wait', '--timeout', String(Math.max(1, Math.round((deadline - Date.now()) / 1000))));
-      const status = await sim.status();
-      if (check(status)) return status;
-      if (Date.now() > deadline) throw new Error(`the model did not reach the expected state:\n${JSON.stringify(status, null, 1)}`);
-      await sleep(1000);
-    }
-  };
+  const settle = (check: (s: StatusJson) => boolean, timeoutMs?: number): Promise<StatusJson> => settleModel(sim, check, timeoutMs);
   const model: RefreshModel = {
     sim,
     cli,
@@ -100,8 +85,7 @@ export async function createRefreshModel(options: RefreshModelOptions): Promise<
   return model;
 }
 
-export const allActive = (s: StatusJson): boolean =>
-  s.application.status === 'active' && Object.values(s.units).every((u) => u['workload-status'] === 'active' && u['agent-status'] === 'idle');
+export { allActive };
 
 export const etcdVersions = (s: StatusJson): Array<string | null> => Object.values(s.units).map((u) => u['etcd-version']);
 
@@ -126,20 +110,8 @@ export async function expectConverged(m: RefreshModel, version: EtcdVersion, uni
  * Runs `body` with a continuous writer on every member; afterwards every acknowledged
  * write must be on every member still in the model.
  */
-export async function withWriter(m: RefreshModel, body: (writer: ContinuousWriter) => Promise<void>): Promise<void> {
-  const writer = ContinuousWriter.start({ endpoints: clientUrls(await m.sim.status()), password: rootPassword(m.sim), ratePerSecond: 20 });
-  try {
-    await writer.waitForMore(20);
-    await body(writer);
-    await writer.waitForMore(20);
-  } finally {
-    const report = await writer.stop();
-    const verdict = await writer.verify(clientUrls(await m.sim.status()));
-    console.log(`writer: ${JSON.stringify(report)}`);
-    expect(report.acknowledged, JSON.stringify(report.failures)).toBeGreaterThan(0);
-    expect(verdict.lost, `writes lost: ${JSON.stringify(verdict.endpoints)}`).toEqual([]);
-  }
-}
+export const withWriter = (m: RefreshModel, body: (writer: ContinuousWriter) => Promise<void>): Promise<void> =>
+  writeThrough(m.sim, body, { ratePerSecond: 20 });
 
 /**
  * Arms a one-shot fault on `unitName` (`sim inject-fault`); resolves with a function that

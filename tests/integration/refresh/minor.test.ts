@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdClient } from '../../../src/etcd/client.js';
 import type { StatusJson } from '../../sim/status.js';
 import { buildCharmInto, createSimModel } from '../../sim/testing.js';
 import type { SimModel } from '../../sim/testing.js';
+import { allActive, allOn, runAction, settle, simOk } from '../support/steps.js';
 
 const APP = 'charmed-etcd';
 const UNITS = [`${APP}/0`, `${APP}/1`, `${APP}/2`];
@@ -20,23 +20,7 @@ let charm: string;
 let model: SimModel;
 const rev: Record<string, string> = {};
 
-async function sim(...args: string[]): Promise<string> {
-  const r = await model.sim(...args);
-  if (r.exitCode !== 0) throw new Error(`sim ${args.join(' ')} failed (${r.exitCode}): ${r.stderr}`);
-  return r.stdout;
-}
-
-async function settle(check: (s: StatusJson) => boolean, timeoutMs = 240_000): Promise<StatusJson> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await model.wait(300);
-    const status = await model.status();
-    if (check(status)) return status;
-    if (Date.now() > deadline) throw new Error(`model did not reach the expected state:\n${JSON.stringify(status, null, 1)}`);
-    await sleep(2000);
-  }
-}
-
+const sim = (...args: string[]): Promise<string> => simOk(model, ...args);
 const etcdVersions = (s: StatusJson) => UNITS.map((u) => s.units[u]?.['etcd-version']);
 
 beforeAll(async () => {
@@ -51,7 +35,7 @@ beforeAll(async () => {
     rev[name] = (await sim('publish', charm, '--workload', workload, '--charm-version', version)).trim();
   }
   await sim('deploy', '--revision', rev['3.4']!, '-n', '3', '--config', 'pause-after-unit-refresh=none');
-  await settle((s) => Object.values(s.units).every((u) => u['workload-status'] === 'active'));
+  await settle(model, allActive);
 }, 600_000);
 
 afterAll(async () => {
@@ -62,7 +46,7 @@ afterAll(async () => {
 describe('a minor refresh on the simulator', () => {
   it('3.4.23 -> 3.5.16 completes and the cluster version becomes 3.5', { timeout: 420_000 }, async () => {
     await sim('refresh', '--revision', rev['3.5']!);
-    const done = await settle((s) => s.application.status === 'active' && etcdVersions(s).every((v) => v === '3.5.16'));
+    const done = await settle(model, allOn('3.5.16'));
     const address = done.units[UNITS[0]!]?.address ?? '';
     const client = new EtcdClient({ endpoints: [`http://${address}:2379`] });
     expect(await client.clusterVersion()).toBe('3.5.0');
@@ -70,15 +54,14 @@ describe('a minor refresh on the simulator', () => {
 
   it('a forced refresh back to 3.4 is incompatible, and refused before any member stops', { timeout: 420_000 }, async () => {
     await sim('refresh', '--revision', rev['3.4-again']!);
-    const incompatible = await settle((s) => s.application.message.startsWith('Refresh incompatible'));
+    const incompatible = await settle(model, (s) => s.application.message.startsWith('Refresh incompatible'));
     expect(incompatible.application).toMatchObject({
       status: 'blocked',
       message: `Refresh incompatible. Rollback with \`juju refresh --revision ${rev['3.5']}\``,
     });
-    const r = await model.sim('run', `${APP}/2`, 'force-refresh-start', 'check-compatibility=false', '--format', 'json');
-    const forced = JSON.parse(r.stdout) as { status: string; results: Record<string, string> };
+    const forced = await runAction(model, `${APP}/2`, 'force-refresh-start', 'check-compatibility=false');
     expect(forced.results['result']).toBe('Refresh started. Failed to refresh unit 2. Unit 2 will retry refresh on the next Juju event');
-    const refused = await settle((s) => s.units[UNITS[2]!]?.['workload-status'] === 'blocked');
+    const refused = await settle(model, (s) => s.units[UNITS[2]!]?.['workload-status'] === 'blocked');
     expect(refused.units[UNITS[2]!]).toMatchObject({
       message: 'Cannot refresh to etcd 3.4.23: cluster version is 3.5.0, etcd would not start',
       'etcd-version': '3.5.16',

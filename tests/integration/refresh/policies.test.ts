@@ -7,81 +7,37 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../../sim/status.js';
 import { buildCharmInto, createSimModel } from '../../sim/testing.js';
 import type { SimModel } from '../../sim/testing.js';
-import { clientUrls } from '../support/cluster.js';
-import { ContinuousWriter } from '../support/writer.js';
 import { expectHealthyCluster } from '../charm/expect-cluster.js';
+import { clientUrls } from '../support/cluster.js';
+import { allOn, runAction, settle, simOk, withWriter } from '../support/steps.js';
 
 const APP = 'charmed-etcd';
-const PASSWORD = 'policies-test-password';
 
 let work: string;
 let model: SimModel;
 let charm: string;
 const rev: Record<string, string> = {};
 
-interface ActionJson {
-  readonly status: 'completed' | 'failed';
-  readonly message?: string;
-  readonly results: Record<string, string>;
-}
-
-async function sim(...args: string[]): Promise<string> {
-  const r = await model.sim(...args);
-  if (r.exitCode !== 0) throw new Error(`sim ${args.join(' ')} failed (${r.exitCode}): ${r.stderr}`);
-  return r.stdout;
-}
-
-async function run(unit: string, action: string): Promise<ActionJson> {
-  const r = await model.sim('run', unit, action, '--format', 'json');
-  return JSON.parse(r.stdout) as ActionJson;
-}
+const sim = (...args: string[]): Promise<string> => simOk(model, ...args);
+const run = (unit: string, action: string) => runAction(model, unit, action);
 
 async function publish(name: string, workload: string, charmVersion: string): Promise<void> {
   rev[name] = (await sim('publish', charm, '--workload', workload, '--charm-version', charmVersion)).trim();
-}
-
-/** Waits for the model to settle, then for `check` to hold (timers may still queue hooks). */
-async function settle(check: (s: StatusJson) => boolean, timeoutMs = 240_000): Promise<StatusJson> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await model.wait(300);
-    const status = await model.status();
-    if (check(status)) return status;
-    if (Date.now() > deadline) throw new Error(`model did not reach the expected state:\n${JSON.stringify(status, null, 1)}`);
-    await sleep(2000);
-  }
 }
 
 /** etcd version of each unit, by unit name. */
 const versions = (s: StatusJson): Record<string, string | null | undefined> =>
   Object.fromEntries(Object.entries(s.units).map(([unit, u]) => [unit, u['etcd-version']]));
 
-const allOn = (version: string) => (s: StatusJson) =>
-  s.application.status === 'active' && Object.values(s.units).every((u) => u['etcd-version'] === version && u['workload-status'] === 'active');
-
 /** The unit the application status tells the operator to run `resume-refresh` on. */
 function resumeTarget(s: StatusJson): string {
   const match = /run `resume-refresh` on unit (\d+)\./.exec(s.application.message);
   if (match === null) throw new Error(`the application status names no unit to resume on: ${s.application.message}`);
   return `${APP}/${match[1]}`;
-}
-
-/** Runs `body` with a client writing throughout, then checks every acknowledged write is on every member. */
-async function withWriter(body: (writer: ContinuousWriter) => Promise<void>): Promise<void> {
-  const writer = ContinuousWriter.start({ endpoints: clientUrls(await model.status()), password: PASSWORD });
-  try {
-    await body(writer);
-  } finally {
-    const report = await writer.stop();
-    expect(report.acknowledged).toBeGreaterThan(0);
-    const verdict = await writer.verify(clientUrls(await model.status()));
-    expect(verdict.lost, `acknowledged writes missing: ${JSON.stringify(verdict.endpoints)}`).toEqual([]);
-  }
 }
 
 beforeAll(async () => {
@@ -93,12 +49,7 @@ beforeAll(async () => {
   await publish('3.5.16b', '3.5.16', '3.5/1.2.0');
   await publish('3.5.30b', '3.5.30', '3.5/1.3.0');
   await sim('deploy', '--revision', rev['3.5.16']!, '-n', '3', '--config', 'pause-after-unit-refresh=all');
-  await settle(allOn('3.5.16'));
-  // A known root password, so the test's client can write.
-  const uri = (await sim('add-secret', 'etcd-root', `root=${PASSWORD}`)).trim();
-  await sim('grant-secret', 'etcd-root', APP);
-  await sim('config', `system-users=${uri}`);
-  await settle(allOn('3.5.16'));
+  await settle(model, allOn('3.5.16'));
 }, 600_000);
 
 afterAll(async () => {
@@ -108,9 +59,9 @@ afterAll(async () => {
 
 describe('pause-after-unit-refresh on the simulator', () => {
   it('all: the refresh waits for resume-refresh after every unit, and each answer names the unit refreshed', { timeout: 480_000 }, async () => {
-    await withWriter(async () => {
+    await withWriter(model, async () => {
       await sim('refresh', '--revision', rev['3.5.30']!);
-      const first = await settle((s) => s.application.message.includes('resume-refresh'));
+      const first = await settle(model, (s) => s.application.message.includes('resume-refresh'));
       expect(first.application).toMatchObject({
         status: 'blocked',
         message: `Refreshing. Check units >=2 are healthy & run \`resume-refresh\` on unit 1. To rollback, \`juju refresh --revision ${rev['3.5.16']}\``,
@@ -122,14 +73,14 @@ describe('pause-after-unit-refresh on the simulator', () => {
       expect(wrong).toMatchObject({ status: 'failed', message: 'Must run action on unit 1' });
 
       expect(await run(`${APP}/1`, 'resume-refresh')).toMatchObject({ status: 'completed', results: { result: 'Refreshed unit 1' } });
-      const second = await settle((s) => s.units[`${APP}/1`]?.['etcd-version'] === '3.5.30' && s.application.message.includes('on unit 0'));
+      const second = await settle(model, (s) => s.units[`${APP}/1`]?.['etcd-version'] === '3.5.30' && s.application.message.includes('on unit 0'));
       expect(second.application.message).toBe(
         `Refreshing. Check units >=1 are healthy & run \`resume-refresh\` on unit 0. To rollback, \`juju refresh --revision ${rev['3.5.16']}\``,
       );
       expect(versions(second)[`${APP}/0`]).toBe('3.5.16');
 
       expect(await run(`${APP}/0`, 'resume-refresh')).toMatchObject({ status: 'completed', results: { result: 'Refreshed unit 0' } });
-      const done = await settle(allOn('3.5.30'));
+      const done = await settle(model, allOn('3.5.30'));
       expect(done.application.message).toBe('');
     });
     await expectHealthyCluster(model, 3);
@@ -137,11 +88,11 @@ describe('pause-after-unit-refresh on the simulator', () => {
 
   it('the emergency stop: setting `all` while a `none` refresh runs halts it after the unit in flight; the rollback restores every unit', { timeout: 480_000 }, async () => {
     await sim('config', 'pause-after-unit-refresh=none');
-    await withWriter(async () => {
+    await withWriter(model, async () => {
       await sim('refresh', '--revision', rev['3.5.16b']!);
       // The operator hits the stop button at once; the highest unit goes anyway (it needs no confirmation).
       await sim('config', 'pause-after-unit-refresh=all');
-      const halted = await settle((s) => s.application.message.includes('resume-refresh'));
+      const halted = await settle(model, (s) => s.application.message.includes('resume-refresh'));
       expect(halted.application).toMatchObject({
         status: 'blocked',
         message: `Refreshing. Check units >=2 are healthy & run \`resume-refresh\` on unit 1. To rollback, \`juju refresh --revision ${rev['3.5.30']}\``,
@@ -150,7 +101,7 @@ describe('pause-after-unit-refresh on the simulator', () => {
 
       // The rollback command the status printed: unit 2 goes back on its own; the others are not touched.
       await sim('refresh', '--revision', rev['3.5.30']!);
-      const back = await settle(allOn('3.5.30'));
+      const back = await settle(model, allOn('3.5.30'));
       expect(back.application.message).toBe('');
     });
     await expectHealthyCluster(model, 3);
@@ -158,12 +109,12 @@ describe('pause-after-unit-refresh on the simulator', () => {
 
   it('a unit added in the middle of a refresh installs the new snap, joins as a voting member, and the refresh completes on all four', { timeout: 600_000 }, async () => {
     await sim('config', 'pause-after-unit-refresh=first');
-    await withWriter(async (writer) => {
+    await withWriter(model, async (writer) => {
       await sim('refresh', '--revision', rev['3.5.16b']!);
-      await settle((s) => s.application.message.includes('resume-refresh'));
+      await settle(model, (s) => s.application.message.includes('resume-refresh'));
 
       await sim('add-unit');
-      const grown = await settle((s) => s.units[`${APP}/3`]?.['workload-status'] === 'active', 360_000);
+      const grown = await settle(model, (s) => s.units[`${APP}/3`]?.['workload-status'] === 'active', 360_000);
       // A new unit takes the pinned (new) snap straight away (reference: scale-up during a refresh).
       expect(grown.units[`${APP}/3`]?.['etcd-version']).toBe('3.5.16');
       writer.setEndpoints(clientUrls(grown));
@@ -173,14 +124,14 @@ describe('pause-after-unit-refresh on the simulator', () => {
         const s = await model.status();
         if (allOn('3.5.16')(s)) break;
         if (!s.application.message.includes('resume-refresh')) {
-          await settle((t) => allOn('3.5.16')(t) || t.application.message.includes('resume-refresh'));
+          await settle(model, (t) => allOn('3.5.16')(t) || t.application.message.includes('resume-refresh'));
           continue;
         }
         const resumed = await run(resumeTarget(s), 'resume-refresh');
         expect(resumed.status, `${resumeTarget(s)}: ${resumed.message ?? ''}`).toBe('completed');
-        await settle((t) => allOn('3.5.16')(t) || t.application.message !== s.application.message);
+        await settle(model, (t) => allOn('3.5.16')(t) || t.application.message !== s.application.message);
       }
-      const done = await settle(allOn('3.5.16'));
+      const done = await settle(model, allOn('3.5.16'));
       expect(Object.keys(done.units).sort()).toEqual([`${APP}/0`, `${APP}/1`, `${APP}/2`, `${APP}/3`]);
     });
     await expectHealthyCluster(model, 4);

@@ -7,16 +7,14 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../../sim/status.js';
 import { buildCharmInto, createSimModel } from '../../sim/testing.js';
 import type { SimModel } from '../../sim/testing.js';
-import { ContinuousWriter } from '../support/writer.js';
+import { allActive, allOn, runAction, settle, simOk, withWriter } from '../support/steps.js';
 
 const APP = 'charmed-etcd';
 const UNITS = [`${APP}/0`, `${APP}/1`, `${APP}/2`];
-const PASSWORD = 'refresh-test-password';
 
 let work: string;
 let charm: string;
@@ -24,23 +22,7 @@ let model: SimModel;
 /** Store revision of the charm published for each case, by name. */
 const rev: Record<string, string> = {};
 
-interface ActionJson {
-  readonly status: 'completed' | 'failed';
-  readonly message?: string;
-  readonly results: Record<string, string>;
-  readonly log: string[];
-}
-
-async function sim(...args: string[]): Promise<string> {
-  const r = await model.sim(...args);
-  if (r.exitCode !== 0) throw new Error(`sim ${args.join(' ')} failed (${r.exitCode}): ${r.stderr}`);
-  return r.stdout;
-}
-
-async function run(unit: string, action: string, ...params: string[]): Promise<ActionJson> {
-  const r = await model.sim('run', unit, action, ...params, '--format', 'json');
-  return JSON.parse(r.stdout) as ActionJson;
-}
+const sim = (...args: string[]): Promise<string> => simOk(model, ...args);
 
 async function publish(name: string, workload: string, charmVersion: string): Promise<void> {
   rev[name] = (await sim('publish', charm, '--workload', workload, '--charm-version', charmVersion)).trim();
@@ -48,35 +30,6 @@ async function publish(name: string, workload: string, charmVersion: string): Pr
 
 const snapRevisions = (s: StatusJson) => UNITS.map((u) => s.units[u]?.['snap-revision']);
 const etcdVersions = (s: StatusJson) => UNITS.map((u) => s.units[u]?.['etcd-version']);
-const endpoints = (s: StatusJson) => UNITS.map((u) => `http://${s.units[u]?.address ?? ''}:2379`);
-
-/** Waits for the model to settle, then for `check` to hold on the status (hooks may still be queued by timers). */
-async function settle(check: (s: StatusJson) => boolean = () => true, timeoutMs = 180_000): Promise<StatusJson> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await model.wait(300);
-    const status = await model.status();
-    if (check(status)) return status;
-    if (Date.now() > deadline) throw new Error(`model did not reach the expected state:\n${JSON.stringify(status, null, 1)}`);
-    await sleep(2000);
-  }
-}
-
-/**
- * Runs `body` while a client writes continuously (failing over between the
- * members), then checks that every acknowledged write is on every member.
- */
-async function withWriter(body: () => Promise<void>): Promise<void> {
-  const writer = ContinuousWriter.start({ endpoints: endpoints(await model.status()), password: PASSWORD });
-  try {
-    await body();
-  } finally {
-    const report = await writer.stop();
-    expect(report.acknowledged).toBeGreaterThan(0);
-    const verdict = await writer.verify(endpoints(await model.status()));
-    expect(verdict.lost, `acknowledged writes missing: ${JSON.stringify(verdict.endpoints)}`).toEqual([]);
-  }
-}
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'refresh-it-'));
@@ -84,12 +37,7 @@ beforeAll(async () => {
   model = await createSimModel({ units: 0, charmDir: charm, updateStatusInterval: '30s' });
   await publish('3.5.16', '3.5.16', '3.5/1.0.0');
   await sim('deploy', '--revision', rev['3.5.16']!, '-n', '3');
-  await settle((s) => Object.values(s.units).every((u) => u['workload-status'] === 'active'));
-  // A known root password, so the test's client can write.
-  const uri = (await sim('add-secret', 'etcd-root', `root=${PASSWORD}`)).trim();
-  await sim('grant-secret', 'etcd-root', APP);
-  await sim('config', `system-users=${uri}`);
-  await settle();
+  await settle(model, allActive);
 }, 600_000);
 
 afterAll(async () => {
@@ -100,23 +48,23 @@ afterAll(async () => {
 describe('refresh on the simulator', () => {
   it('first: 3.5.16 -> 3.5.30 pauses after unit 2, resumes on unit 1, completes with no write lost', async () => {
     await publish('3.5.30', '3.5.30', '3.5/1.1.0');
-    const pre = await run(`${APP}/leader`, 'pre-refresh-check');
+    const pre = await runAction(model, `${APP}/leader`, 'pre-refresh-check');
     expect(pre.status).toBe('completed');
     expect(pre.results['result']).toContain(`After the refresh has started, use this command to rollback:\n\`juju refresh ${APP} --revision ${rev['3.5.16']}\``);
     expect(existsSync(pre.results['snapshot'] ?? '/nonexistent')).toBe(true);
 
-    await withWriter(async () => {
+    await withWriter(model, async () => {
       await sim('refresh', '--revision', rev['3.5.30']!);
-      const paused = await settle((s) => s.application.message.includes('resume-refresh'));
+      const paused = await settle(model, (s) => s.application.message.includes('resume-refresh'));
       expect(paused.application).toMatchObject({
         status: 'blocked',
         message: `Refreshing. Check units >=2 are healthy & run \`resume-refresh\` on unit 1. To rollback, \`juju refresh --revision ${rev['3.5.16']}\``,
       });
       expect(etcdVersions(paused)).toEqual(['3.5.16', '3.5.16', '3.5.30']);
 
-      const resumed = await run(`${APP}/1`, 'resume-refresh');
+      const resumed = await runAction(model, `${APP}/1`, 'resume-refresh');
       expect(resumed).toMatchObject({ status: 'completed', results: { result: 'Refresh resumed. Unit 1 has refreshed' } });
-      const done = await settle((s) => s.application.status === 'active' && etcdVersions(s).every((v) => v === '3.5.30'));
+      const done = await settle(model, allOn('3.5.30'));
       expect(done.application.message).toBe('');
     });
   });
@@ -124,9 +72,9 @@ describe('refresh on the simulator', () => {
   it('none: 3.5.30 -> 3.5.16 (a patch downgrade with newer charm code) completes with no action', async () => {
     await sim('config', 'pause-after-unit-refresh=none');
     await publish('3.5.16b', '3.5.16', '3.5/1.2.0');
-    await withWriter(async () => {
+    await withWriter(model, async () => {
       await sim('refresh', '--revision', rev['3.5.16b']!);
-      const done = await settle((s) => s.application.status === 'active' && etcdVersions(s).every((v) => v === '3.5.16'));
+      const done = await settle(model, allOn('3.5.16'));
       expect(snapRevisions(done)).toEqual(['2', '2', '2']);
     });
   });
@@ -135,24 +83,24 @@ describe('refresh on the simulator', () => {
     await sim('config', 'pause-after-unit-refresh=first');
     await publish('3.5.31', '3.5.31', '3.5/1.3.0');
     await sim('refresh', '--revision', rev['3.5.31']!);
-    const stuck = await settle((s) => s.units[UNITS[2]!]?.['workload-status'] !== 'active' && s.units[UNITS[2]!]?.['snap-revision'] === '4', 240_000);
+    const stuck = await settle(model, (s) => s.units[UNITS[2]!]?.['workload-status'] !== 'active' && s.units[UNITS[2]!]?.['snap-revision'] === '4', 240_000);
     expect(stuck.units[UNITS[2]!]).toMatchObject({ 'workload-status': 'blocked', message: 'etcd service not running' });
-    const resume = await run(`${APP}/1`, 'resume-refresh');
+    const resume = await runAction(model, `${APP}/1`, 'resume-refresh');
     expect(resume).toMatchObject({ status: 'failed', message: 'Unit 2 is unhealthy. Refresh will not resume.' });
 
     await sim('refresh', '--revision', rev['3.5.16b']!);
-    const back = await settle((s) => s.application.status === 'active' && etcdVersions(s).every((v) => v === '3.5.16'));
+    const back = await settle(model, allOn('3.5.16'));
     expect(Object.values(back.units).every((u) => u['workload-status'] === 'active')).toBe(true);
   });
 
   it('rollback from a partly refreshed cluster: unit 2 goes back on its own', { timeout: 420_000 }, async () => {
     await publish('3.5.30b', '3.5.30', '3.5/1.4.0');
-    await withWriter(async () => {
+    await withWriter(model, async () => {
       await sim('refresh', '--revision', rev['3.5.30b']!);
-      const partly = await settle((s) => s.application.message.includes('resume-refresh'));
+      const partly = await settle(model, (s) => s.application.message.includes('resume-refresh'));
       expect(etcdVersions(partly)).toEqual(['3.5.16', '3.5.16', '3.5.30']);
       await sim('refresh', '--revision', rev['3.5.16b']!);
-      const back = await settle((s) => s.application.status === 'active' && etcdVersions(s).every((v) => v === '3.5.16'));
+      const back = await settle(model, allOn('3.5.16'));
       expect(back.application.message).toBe('');
     });
   });
