@@ -1,7 +1,8 @@
 /**
  * `npm run demo [-- --keep]`: builds the charm if needed, provides the etcd binaries,
- * deploys 3 units on the simulator, writes a few keys through the unit's etcdctl,
- * prints the status and destroys the model (or keeps it with --keep).
+ * deploys 3 units on the simulator, shows etcd's own view of the cluster (members,
+ * health) and the charm's `health` action, writes and reads keys as root, shows that
+ * a client without credentials is refused, and destroys the model (or keeps it with --keep).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -43,11 +44,11 @@ function rootPassword(): string | undefined {
   return undefined;
 }
 
-/** Runs the unit's etcdctl with the unit's environment, as `sim exec` does. */
-async function etcdctl(unit: string, args: readonly string[]): Promise<number> {
-  console.log(`\n$ sim exec ${unit} -- charmed-etcd.etcdctl ${args.join(' ')}`);
+/** Runs the unit's etcdctl with the unit's environment, as `sim exec` does; as root unless `anonymous`. */
+async function etcdctl(unit: string, args: readonly string[], { anonymous = false } = {}): Promise<number> {
+  console.log(`\n$ sim exec ${unit} -- ${anonymous ? '' : 'ETCDCTL_USER=root:*** '}charmed-etcd.etcdctl ${args.join(' ')}`);
   const info = (await send(simHome(home), { type: 'unit-info', unit })) as { env: Record<string, string> };
-  const password = rootPassword();
+  const password = anonymous ? undefined : rootPassword();
   const r = spawnSync('charmed-etcd.etcdctl', args, { env: { ...info.env, ...(password ? { ETCDCTL_USER: `root:${password}` } : {}) }, stdio: 'inherit' });
   return r.status ?? 1;
 }
@@ -71,10 +72,17 @@ try {
   ) as { units: Record<string, { address: string }> };
   const endpoints = Object.values(status.units).map((u) => `http://${u.address}:2379`).join(',');
   const target = `--endpoints=${endpoints}`;
+  // etcd's own view: three started voting members, every endpoint healthy.
+  if ((await etcdctl('charmed-etcd/0', [target, 'member', 'list', '-w', 'table'])) !== 0) throw new Error('member list failed');
+  if ((await etcdctl('charmed-etcd/0', [target, 'endpoint', 'health', '--cluster'])) !== 0) throw new Error('the cluster is not healthy');
+  await must('run', 'charmed-etcd/leader', 'health');
   for (const [key, value] of [['greeting', 'hello'], ['answer', '42'], ['sim', 'juju-in-a-box']] as const) {
     if ((await etcdctl('charmed-etcd/0', [target, 'put', key, value])) !== 0) throw new Error(`writing ${key} failed`);
   }
   await etcdctl('charmed-etcd/1', [target, 'get', '--prefix', '']);
+  // Auth is on: without credentials etcd refuses.
+  if ((await etcdctl('charmed-etcd/2', [target, 'get', 'greeting'], { anonymous: true })) === 0) throw new Error('an anonymous client was served');
+  console.log('(refused, as it should be: authentication is on)');
 } finally {
   if (values.keep) console.log(`\nkept the model in ${home}; stop it with: SIM_HOME=${home} npm run sim -- destroy`);
   else await sim('destroy');
