@@ -46,6 +46,8 @@ export interface WritesFigure {
   readonly rate_per_s: number;
   readonly duration_s: number;
   readonly sample_errors: readonly string[];
+  /** Each member's stop and ready times in the same clock as `longest_gap_at_s`. */
+  readonly gap_vs_restarts: readonly { readonly unit: string; readonly stopped_at_s: number; readonly ready_at_s: number }[];
 }
 
 export interface RefreshOptions {
@@ -139,8 +141,10 @@ export async function measureRefresh(model: BenchModel, options: RefreshOptions)
     }
     const wallS = (finished - started) / 1000;
     const members: Record<string, { restart_s: number; restarts: number }> = {};
+    const windows: { unit: string; stoppedAt: number; readyAt: number }[] = [];
     for (const unit of units) {
       const restarts = memberRestarts(model.unitRoot(unit), started).filter((r) => r.stoppedAt <= finished);
+      for (const r of restarts) windows.push({ unit, stoppedAt: r.stoppedAt, readyAt: r.readyAt ?? finished });
       const seconds = sum(restarts.map((r) => ((r.readyAt ?? finished) - r.stoppedAt) / 1000));
       members[unit] = { restart_s: round(seconds, 2), restarts: restarts.length };
     }
@@ -176,6 +180,12 @@ export async function measureRefresh(model: BenchModel, options: RefreshOptions)
       rate_per_s: round(tally.attempted / ((tally.stoppedAt - tally.startedAt) / 1000), 1),
       duration_s: round((tally.stoppedAt - tally.startedAt) / 1000, 1),
       sample_errors: tally.sampleErrors,
+      // Where the gap fell against the members' own stop-to-ready windows (seconds after each stop).
+      gap_vs_restarts: windows.map((w) => ({
+        unit: w.unit,
+        stopped_at_s: round((w.stoppedAt - started) / 1000, 2),
+        ready_at_s: round((w.readyAt - started) / 1000, 2),
+      })),
     };
     return { refresh, writes };
   } finally {
