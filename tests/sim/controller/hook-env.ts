@@ -1,5 +1,6 @@
 /** The environment a Juju machine agent builds for a hook or action (contract §1.1–1.3), from scratch. */
 import path from 'node:path';
+import { agentEnv } from '../../../lib/juju/testing/agent-env.js';
 import type { QueuedEvent } from './state.js';
 
 export interface UnitEnvBase {
@@ -26,29 +27,18 @@ export const unitPath = (dirs: readonly string[]): string =>
 /** The full environment for `event` on the unit; nothing comes from this process's env. */
 export function hookEnv(event: QueuedEvent, base: UnitEnvBase): Record<string, string> {
   const env: Record<string, string> = {
-    JUJU_CHARM_DIR: base.charmDir,
-    CHARM_DIR: base.charmDir,
-    JUJU_CONTEXT_ID: base.contextId,
-    JUJU_HOOK_NAME: event.kind === 'hook' ? event.name : '',
-    JUJU_AGENT_SOCKET_ADDRESS: base.socketAddress,
-    JUJU_AGENT_SOCKET_NETWORK: 'unix',
-    JUJU_UNIT_NAME: base.unit,
-    JUJU_MODEL_UUID: base.modelUuid,
-    JUJU_MODEL_NAME: base.modelName,
-    JUJU_API_ADDRESSES: '127.0.0.1:17070',
-    JUJU_MACHINE_ID: base.machineId,
-    JUJU_PRINCIPAL_UNIT: '',
-    JUJU_AVAILABILITY_ZONE: '',
-    JUJU_VERSION: base.jujuVersion,
-    CLOUD_API_VERSION: '',
-    JUJU_CHARM_HTTP_PROXY: '',
-    JUJU_CHARM_HTTPS_PROXY: '',
-    JUJU_CHARM_FTP_PROXY: '',
-    JUJU_CHARM_NO_PROXY: '',
-    APT_LISTCHANGES_FRONTEND: 'none',
-    DEBIAN_FRONTEND: 'noninteractive',
-    LANG: 'C.UTF-8',
-    TERM: 'tmux-256color',
+    ...agentEnv({
+      unitName: base.unit,
+      charmDir: base.charmDir,
+      contextId: base.contextId,
+      hookName: event.kind === 'hook' ? event.name : '',
+      socketAddress: base.socketAddress,
+      modelName: base.modelName,
+      modelUuid: base.modelUuid,
+      apiAddresses: '127.0.0.1:17070',
+      machineId: base.machineId,
+      jujuVersion: base.jujuVersion,
+    }),
     PATH: unitPath(base.pathDirs),
     ...base.extra,
   };

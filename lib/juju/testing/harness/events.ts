@@ -3,6 +3,7 @@ import { checkActionParams } from '../fake-juju/action-params.js';
 import type { CharmFiles } from '../fake-juju/model.js';
 import type { AnyRelation, Secret, Storage } from './state.js';
 import { storageId } from './state.js';
+import { agentEnv } from '../agent-env.js';
 
 export interface HookEvent {
   readonly kind: 'hook';
@@ -140,31 +141,18 @@ export interface EnvBase {
 export const eventEnv = (event: HarnessEvent, base: EnvBase): Record<string, string> => {
   const unitTag = base.unitName.replace('/', '-');
   const hookName = event.kind === 'hook' ? event.name : '';
-  const env: Record<string, string> = {
-    JUJU_CHARM_DIR: base.charmDir,
-    CHARM_DIR: base.charmDir,
-    JUJU_CONTEXT_ID: base.contextId,
-    JUJU_HOOK_NAME: hookName,
-    JUJU_AGENT_SOCKET_ADDRESS: `@/var/lib/juju/agents/unit-${unitTag}/agent.socket`,
-    JUJU_AGENT_SOCKET_NETWORK: 'unix',
-    JUJU_UNIT_NAME: base.unitName,
-    JUJU_MODEL_UUID: base.modelUuid,
-    JUJU_MODEL_NAME: base.modelName,
-    JUJU_API_ADDRESSES: '10.0.0.1:17070',
-    JUJU_MACHINE_ID: base.machineId,
-    JUJU_PRINCIPAL_UNIT: '',
-    JUJU_AVAILABILITY_ZONE: '',
-    JUJU_VERSION: base.jujuVersion,
-    CLOUD_API_VERSION: '',
-    JUJU_CHARM_HTTP_PROXY: '',
-    JUJU_CHARM_HTTPS_PROXY: '',
-    JUJU_CHARM_FTP_PROXY: '',
-    JUJU_CHARM_NO_PROXY: '',
-    APT_LISTCHANGES_FRONTEND: 'none',
-    DEBIAN_FRONTEND: 'noninteractive',
-    LANG: 'C.UTF-8',
-    TERM: 'tmux-256color',
-  };
+  const env = agentEnv({
+    unitName: base.unitName,
+    charmDir: base.charmDir,
+    contextId: base.contextId,
+    hookName,
+    socketAddress: `@/var/lib/juju/agents/unit-${unitTag}/agent.socket`,
+    modelName: base.modelName,
+    modelUuid: base.modelUuid,
+    apiAddresses: '10.0.0.1:17070',
+    machineId: base.machineId,
+    jujuVersion: base.jujuVersion,
+  });
   if (event.kind === 'action') {
     env['JUJU_ACTION_NAME'] = event.name;
     env['JUJU_ACTION_UUID'] = event.id;
