@@ -1,10 +1,8 @@
 import type { ActionEvent } from '../lib/juju/context.js';
 import { scanMembers } from './cluster-scan.js';
-import { currentPassword, rootCredentials } from './credentials.js';
 import { EtcdError } from './etcd/errors/etcd-error.js';
 import { probeSelf } from './health-step.js';
 import type { HookScope } from './hook-scope.js';
-import { clusterEndpoints } from './hook-scope.js';
 import { createRefreshCallbacks } from './refresh-callbacks.js';
 import { installedRevision } from './snap.js';
 import { computeAppStatus } from './status.js';
@@ -22,10 +20,8 @@ async function healthAction(scope: HookScope): Promise<void> {
   const relation = await scope.peer();
   if (relation === undefined) return action.fail('no peer relation available');
   const self = await scope.self();
-  const app = await scope.app(relation);
   const peers = await scope.peers(relation);
-  const password = await currentPassword(scope.model, app);
-  const client = scope.client(clusterEndpoints(self, peers), password === undefined ? undefined : rootCredentials(password));
+  const client = await scope.rootClient(relation, await scope.app(relation));
   const revision = (await installedRevision(scope.paths.snapCurrent)) ?? '';
   const own = await probeSelf(client, self.clientUrl, revision);
 

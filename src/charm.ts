@@ -6,7 +6,6 @@ import type { HookToolRunner } from '../lib/juju/hooktools/runner.js';
 import { createJujuLogger } from '../lib/juju/log.js';
 import { Model } from '../lib/juju/model.js';
 import { handleAction } from './actions.js';
-import { parseCharmConfig } from './charm-config.js';
 import type { CharmEffects } from './effects.js';
 import { HookScope } from './hook-scope.js';
 import { reconcile } from './reconcile.js';
@@ -63,11 +62,8 @@ async function route(model: Model, effects: CharmEffects, log: Logger, tools: Ho
  * then the library's own reason.
  */
 async function notReadyStatus(scope: HookScope, refresh: RefreshOutcome): Promise<CharmStatus | undefined> {
-  const config = parseCharmConfig(await scope.model.rawConfig());
-  if (!config.ok) {
-    scope.log.warn(`${config.message}; keeping the running config`);
-    return { name: 'blocked', message: config.message };
-  }
+  const config = await scope.config();
+  if (!config.ok) return { name: 'blocked', message: config.message };
   const status = refresh.unitStatus ?? refresh.statusCandidate;
   if (status?.message === STATUS.waitingForUnits && (await scope.peer()) === undefined) {
     return { name: 'maintenance', message: STATUS.noPeerRelation };

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { Model } from '../lib/juju/model.js';
 import type { Relation } from '../lib/juju/model/relation.js';
+import { parseCharmConfig } from './charm-config.js';
+import type { CharmConfigResult } from './charm-config.js';
+import { currentPassword, rootCredentials } from './credentials.js';
 import { clientUrl, memberName, peerUrl } from './etcd/config.js';
 import type { EtcdCredentials } from './etcd/client-types.js';
 import type { CharmEffects, EtcdApi } from './effects.js';
@@ -28,6 +31,7 @@ export class HookScope {
   #peer: Promise<Relation | undefined> | undefined;
   #self: Promise<SelfMember> | undefined;
   #peers: Promise<UnitState[]> | undefined;
+  #config: Promise<CharmConfigResult> | undefined;
 
   constructor(model: Model, effects: CharmEffects, log: Logger) {
     this.model = model;
@@ -75,6 +79,26 @@ export class HookScope {
       ),
     );
     return this.#peers;
+  }
+
+  /**
+   * The charm config, validated once per hook; an invalid one is logged
+   * once (the running config is kept) and the caller shows why.
+   */
+  config(): Promise<CharmConfigResult> {
+    this.#config ??= this.model.rawConfig().then((raw) => {
+      const parsed = parseCharmConfig(raw);
+      if (!parsed.ok) this.log.warn(`${parsed.message}; keeping the running config`);
+      return parsed;
+    });
+    return this.#config;
+  }
+
+  /** A client for every known member, this unit's first, as root when the app secret holds the password. */
+  async rootClient(relation: Relation, app: AppState): Promise<EtcdApi> {
+    const password = await currentPassword(this.model, app);
+    const endpoints = clusterEndpoints(await this.self(), await this.peers(relation));
+    return this.client(endpoints, password === undefined ? undefined : rootCredentials(password));
   }
 
   /** A client for `endpoints` (tried in order), authenticating with `credentials` when given. */

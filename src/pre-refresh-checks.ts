@@ -104,6 +104,7 @@ export async function runPreRefreshChecks(scope: HookScope): Promise<PrecheckRep
   const peers = await scope.peers(relation);
   const password = await currentPassword(scope.model, app);
   const credentials = password === undefined ? undefined : rootCredentials(password);
+  // The snapshot below needs the credentials themselves, not only a client.
   const client = scope.client(clusterEndpoints(self, peers), credentials);
 
   let members: readonly Member[] | undefined;

@@ -1,4 +1,3 @@
-import { parseCharmConfig } from './charm-config.js';
 import { noLeaderAnywhere } from './cluster-scan.js';
 import type { DesiredPassword } from './credentials.js';
 import { currentPassword, desiredPassword, ensureCredentialsSecret, rootCredentials } from './credentials.js';
@@ -40,9 +39,8 @@ export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Prom
     if (isLeader) model.appStatus.set(refresh.appStatus ?? appStatus ?? unit);
   };
 
-  const parsed = parseCharmConfig(await model.rawConfig());
+  const parsed = await scope.config();
   const configStatus: CharmStatus | undefined = parsed.ok ? undefined : { name: 'blocked', message: parsed.message };
-  if (!parsed.ok) log.warn(`${parsed.message}; keeping the running config`);
 
   const snap = await ensureSnap(scope);
   if (!snap.ok) {

@@ -1,6 +1,4 @@
-import { parseCharmConfig } from './charm-config.js';
 import { moveLeadershipAway, scanMembers } from './cluster-scan.js';
-import { currentPassword, rootCredentials } from './credentials.js';
 import { EtcdError } from './etcd/errors/etcd-error.js';
 import { clusterVersionAllows } from './etcd/version.js';
 import type { EtcdApi } from './effects.js';
@@ -59,6 +57,8 @@ export const CLUSTER_VERSION_TIMEOUT_MS = 30_000;
 
 interface ClusterHandle {
   readonly client: EtcdApi;
+  /** Every known member's client URL, this unit's first. */
+  readonly endpoints: readonly string[];
   readonly endpoint: string;
   readonly peerUrl: string;
   readonly started: boolean;
@@ -68,11 +68,9 @@ async function clusterClient(scope: HookScope): Promise<ClusterHandle | undefine
   const relation = await scope.peer();
   if (relation === undefined) return undefined;
   const self = await scope.self();
-  const app = await scope.app(relation);
-  const password = await currentPassword(scope.model, app);
-  const peers = await scope.peers(relation);
-  const client = scope.client(clusterEndpoints(self, peers), password === undefined ? undefined : rootCredentials(password));
-  return { client, endpoint: self.clientUrl, peerUrl: self.peerUrl, started: (await scope.own(relation)).started };
+  const client = await scope.rootClient(relation, await scope.app(relation));
+  const endpoints = clusterEndpoints(self, await scope.peers(relation));
+  return { client, endpoints, endpoint: self.clientUrl, peerUrl: self.peerUrl, started: (await scope.own(relation)).started };
 }
 
 /** The cluster version (`/version` `etcdcluster`) from the first member that answers; undefined when none does or it is undecided. */
@@ -92,12 +90,6 @@ async function clusterVersion(client: EtcdApi, endpoints: readonly string[]): Pr
 export function createRefreshCallbacks(scope: HookScope, notes: RefreshNotes = {}): EtcdRefreshCallbacks {
   const { snap } = scope.effects;
 
-  const endpointsOf = async (): Promise<string[]> => {
-    const relation = await scope.peer();
-    if (relation === undefined) return [];
-    return clusterEndpoints(await scope.self(), await scope.peers(relation));
-  };
-
   /** Facts for the gate, waiting up to a deadline for the cluster version to follow the member versions. */
   const gateFacts = async (c: ClusterHandle): Promise<GateFacts> => {
     const deadline = scope.effects.now() + CLUSTER_VERSION_TIMEOUT_MS;
@@ -114,7 +106,7 @@ export function createRefreshCallbacks(scope: HookScope, notes: RefreshNotes = {
         members,
         statuses: scan?.statuses ?? new Map(),
         leaderId: scan?.leaderId,
-        clusterVersion: await clusterVersion(c.client, await endpointsOf()),
+        clusterVersion: await clusterVersion(c.client, c.endpoints),
       };
       const verdict = judgeGateHealth(facts);
       // Only the cluster version lags on its own (etcd's leader moves it every few seconds).
@@ -175,7 +167,7 @@ export function createRefreshCallbacks(scope: HookScope, notes: RefreshNotes = {
       const pinned = await readPinnedSnap(scope.model.context.charmDir, await scope.effects.architecture());
       const target = pinned.ok && pinned.snap.revision === revision ? pinned.snap.workload : undefined;
       if (c !== undefined && target !== undefined) {
-        const cluster = await clusterVersion(c.client, await endpointsOf());
+        const cluster = await clusterVersion(c.client, c.endpoints);
         if (!clusterVersionAllows(cluster, target)) {
           notes.refusal = `Cannot refresh to etcd ${target}: cluster version is ${cluster ?? 'unknown'}, etcd would not start`;
           throw new RefreshRefusedError(notes.refusal);
@@ -200,7 +192,7 @@ export function createRefreshCallbacks(scope: HookScope, notes: RefreshNotes = {
       } finally {
         // Whatever happened, etcd runs again (on the old revision if the refresh failed).
         const relation = await scope.peer();
-        const parsed = parseCharmConfig(await scope.model.rawConfig());
+        const parsed = await scope.config();
         if (relation !== undefined && parsed.ok) {
           const self = await scope.self();
           await refreshConfigFile({ scope, relation, self, own: await scope.own(relation), app: await scope.app(relation), config: parsed.config });

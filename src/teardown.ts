@@ -1,12 +1,10 @@
 import { scanMembers, moveLeadershipAway } from './cluster-scan.js';
-import { currentPassword, rootCredentials } from './credentials.js';
 import { EtcdError } from './etcd/errors/etcd-error.js';
 import { EtcdMemberNotFoundError } from './etcd/errors/member-not-found-error.js';
 import type { Member } from './etcd/membership.js';
 import { isSafeToRemoveMember } from './etcd/membership.js';
 import type { EtcdApi } from './effects.js';
 import type { HookScope } from './hook-scope.js';
-import { clusterEndpoints } from './hook-scope.js';
 import { ETCD_SERVICE } from './paths.js';
 import { APP_KEYS, UNIT_KEYS } from './peers.js';
 import { installedRevision } from './snap.js';
@@ -57,8 +55,7 @@ export async function leaveCluster(scope: HookScope, refresh: RefreshOutcome = N
     return {};
   }
   const peers = await scope.peers(relation);
-  const password = await currentPassword(scope.model, app);
-  const client = scope.client(clusterEndpoints(self, peers), password === undefined ? undefined : rootCredentials(password));
+  const client = await scope.rootClient(relation, app);
 
   let members: readonly Member[];
   try {
