@@ -15,7 +15,7 @@ import { STATUS } from './status.js';
 import { leaveCluster } from './teardown.js';
 
 /** Hooks in which the unit is going away: teardown, never reconcile. */
-const TEARDOWN = /^(?:stop|remove|data-storage-detaching)$/;
+const TEARDOWN = /^(?:stop|remove|(?:data|logs|archive)-storage-detaching)$/;
 
 /** Whether this hook tears the unit down (including this unit's own `-relation-departed`). */
 export const isTeardown = (context: JujuContext): boolean =>

@@ -12,7 +12,8 @@ import type { AppState, UnitState } from './peers.js';
 import { ETCD_SERVICE } from './paths.js';
 import type { CharmStatus } from './refresh-step.js';
 import { STATUS } from './status.js';
-import { hasMemberData, waitUntilReady, wipeMemberData, writeConfigIfChanged } from './workload.js';
+import { judgeExistingData, writeMemberMarker, type MemberMarker } from './storage-reuse.js';
+import { waitUntilReady, wipeMemberData, writeConfigIfChanged } from './workload.js';
 import { ROOT_USER, rootCredentials } from './credentials.js';
 
 /** This unit's member: starting it for the first time (bootstrap or join). */
@@ -27,24 +28,37 @@ export interface MemberContext {
 }
 
 /**
- * Data in `member/` on a unit that has not started etcd as a member of this
- * cluster belongs to an earlier membership (storage reuse, or an attempt
- * killed before it was recorded): stop etcd and wipe it, so the member joins
- * clean. Safe because such a unit was never promoted to a voter (promotion
- * waits for `state=started`).
+ * Before a first start: data of this unit's own killed attempt is wiped (stop
+ * etcd first); data of any other member stays, and the unit blocks naming
+ * the storage (see storage-reuse.ts). Resolves with that status, or undefined
+ * when the start may go on.
  */
-async function clearStaleData(ctx: MemberContext): Promise<void> {
-  if (ctx.own.started || !(await hasMemberData(ctx.scope.paths))) return;
-  ctx.scope.log.info(`wiping stale etcd data in ${ctx.scope.paths.memberDir} before joining`);
+async function checkExistingData(ctx: MemberContext): Promise<CharmStatus | undefined> {
+  if (ctx.own.started) return undefined;
+  const { paths } = ctx.scope;
+  const verdict = await judgeExistingData(paths, markerOf(ctx));
+  if (verdict === 'empty') return undefined;
+  if (verdict === 'foreign') {
+    ctx.scope.log.error(
+      `${paths.memberDir} holds etcd data this unit did not write (storage reused from another member or cluster); ` +
+        'the charm does not delete it. Move it away (or detach the storage and attach an empty one), then run `juju resolve` or wait for the next hook.',
+    );
+    return { name: 'blocked', message: STATUS.foreignData };
+  }
+  ctx.scope.log.info(`wiping etcd data of this unit's own interrupted start in ${paths.memberDir} before starting`);
   await ctx.scope.effects.snap.stop(ETCD_SERVICE, { disable: true });
-  await wipeMemberData(ctx.scope.paths);
+  await wipeMemberData(paths);
+  return undefined;
 }
+
+const markerOf = (ctx: MemberContext): MemberMarker => ({ unit: ctx.scope.model.unitName, 'peer-relation-id': ctx.relation.id });
 
 /** Writes the config and starts etcd, recording `state=started` and the tuning it runs with. */
 async function startMember(ctx: MemberContext, state: 'new' | 'existing'): Promise<void> {
   const { scope, self, app, config } = ctx;
   const members = state === 'new' ? [{ name: self.name, peerUrl: self.peerUrl }] : app.clusterMembers;
   await writeConfigIfChanged(scope.paths, await configInput(scope, self, config.tuning, { members, state, token: app.clusterToken }));
+  await writeMemberMarker(scope.paths, markerOf(ctx));
   await scope.effects.snap.start(ETCD_SERVICE, { enable: true });
   ctx.relation.localUnitData.update({ [UNIT_KEYS.state]: 'started', [UNIT_KEYS.configHash]: tuningHash(config.tuning) });
 }
@@ -74,7 +88,8 @@ export async function bootstrap(ctx: MemberContext, password: string): Promise<C
   const token = ctx.app.clusterToken ?? `etcd-cluster-${randomUUID()}`;
   relation.localAppData.set(APP_KEYS.clusterToken, token);
   const app = { ...ctx.app, clusterToken: token };
-  await clearStaleData(ctx);
+  const existing = await checkExistingData(ctx);
+  if (existing !== undefined) return existing;
   scope.log.info(`bootstrapping a new etcd cluster with ${self.name}`);
   await startMember({ ...ctx, app }, 'new');
   const client = scope.client([self.clientUrl], { user: ROOT_USER, password });
@@ -109,7 +124,8 @@ export async function join(ctx: MemberContext, password: string | undefined): Pr
   if (!app.clusterMembers.some((m) => m.peerUrl === self.peerUrl)) {
     return { name: 'maintenance', message: STATUS.waitingToJoin };
   }
-  await clearStaleData(ctx);
+  const existing = await checkExistingData(ctx);
+  if (existing !== undefined) return existing;
   scope.log.info(`joining the etcd cluster as ${self.name}`);
   await startMember(ctx, 'existing');
   const others = app.clusterMembers.map((m) => clientUrl(new URL(m.peerUrl).hostname)).filter((url) => url !== self.clientUrl);

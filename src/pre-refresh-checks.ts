@@ -1,4 +1,5 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { prepareDaemonDirs } from './daemon-dirs.js';
 import path from 'node:path';
 import { parseCharmConfig, tuningHash } from './charm-config.js';
 import { scanMembers } from './cluster-scan.js';
@@ -140,7 +141,8 @@ export async function runPreRefreshChecks(scope: HookScope): Promise<PrecheckRep
 
   const file = path.join(scope.paths.archiveDir, `${SNAPSHOT_PREFIX}${timestamp(scope.effects.now())}.db`);
   try {
-    await mkdir(scope.paths.archiveDir, { recursive: true });
+    // The snap's etcdctl writes the file as snap_daemon.
+    await prepareDaemonDirs(scope.paths);
     await scope.effects.snapshotSave(file, { endpoint: self.clientUrl, credentials });
   } catch (error) {
     scope.log.error(`saving a snapshot of the keyspace to ${file} failed: ${(error as Error).message}`);

@@ -14,6 +14,7 @@ export const STATUS = {
   noPeerRelation: 'no peer relation available',
   initializing: 'Initializing etcd cluster...',
   waitingToJoin: 'Waiting to join cluster',
+  foreignData: 'data storage holds etcd data of another member; move it away or attach empty storage (see debug-log)',
   waitingToPromote: 'Waiting to promote learning member',
   serviceNotRunning: 'etcd service not running',
   healthCheckFailed: 'health check failed',

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { giveConfigToDaemon, prepareDaemonDirs } from './daemon-dirs.js';
 import path from 'node:path';
 import type { MemberStatus } from './etcd/client-types.js';
 import { EtcdError } from './etcd/errors/etcd-error.js';
@@ -10,12 +11,14 @@ import type { UnitPaths } from './paths.js';
 /** Thin effects on the unit's files and the local member. */
 
 /**
- * Writes etcd.conf.yml (mode 0600) when its content differs from the file's.
- * Resolves true when it wrote.
+ * Writes etcd.conf.yml (snap_daemon's, mode 0600) when its content differs
+ * from the file's, after making sure the directories etcd writes to are
+ * snap_daemon's (this runs before every start). Resolves true when it wrote.
  * @throws TypeError from rendering when the member is missing from `initialCluster`.
  */
 export async function writeConfigIfChanged(paths: UnitPaths, input: EtcdConfigInput): Promise<boolean> {
   const content = renderEtcdConfig(input);
+  await prepareDaemonDirs(paths);
   let current: string | undefined;
   try {
     current = await readFile(paths.configFile, 'utf8');
@@ -25,8 +28,7 @@ export async function writeConfigIfChanged(paths: UnitPaths, input: EtcdConfigIn
   if (current === content) return false;
   await mkdir(path.dirname(paths.configFile), { recursive: true });
   await writeFile(paths.configFile, content, { mode: 0o600 });
-  // writeFile's mode applies only to new files.
-  await chmod(paths.configFile, 0o600);
+  await giveConfigToDaemon(paths.configFile);
   return true;
 }
 

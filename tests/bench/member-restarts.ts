@@ -5,7 +5,7 @@
  * published itself to the cluster through raft (so it has rejoined and serves).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { serviceLogFile } from '../sim/snapd/index.js';
+import { unitPaths } from '../../src/paths.js';
 
 export interface MemberRestart {
   /** When etcd was told to stop (or its last line before a start, when it was killed without a word). */
@@ -71,6 +71,6 @@ export function restartsInLog(text: string, since: number): MemberRestart[] {
 
 /** The restarts of the etcd on the unit whose filesystem root is `root` (none when it has no log). */
 export function memberRestarts(root: string, since: number): MemberRestart[] {
-  const file = serviceLogFile(root, 'charmed-etcd', 'etcd');
+  const file = unitPaths(root).logFile;
   return existsSync(file) ? restartsInLog(readFileSync(file, 'utf8'), since) : [];
 }

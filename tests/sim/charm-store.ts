@@ -92,7 +92,7 @@ const nextRevision = (home: SimHome, kind: 'store' | 'local'): number =>
 export interface PublishOptions {
   /** Built charm directory; default build/charm. */
   readonly dir?: string;
-  /** etcd version whose snap revision the charm pins; default the store's newest working one. */
+  /** etcd version whose snap revision the charm pins; default the one the built charm pins, else the store's newest working one. */
   readonly workload?: string;
   /** `charm = ...` in refresh_versions.toml; default the built one. */
   readonly charmVersion?: string;
@@ -106,7 +106,11 @@ export interface PublishOptions {
 export function publishCharm(home: SimHome, options: PublishOptions = {}): CharmMeta {
   const source = path.resolve(options.dir ?? BUILT_CHARM_DIR);
   const store = readStore(ensureSnapStore(home));
-  const workload = options.workload ?? newestWorkingRevision(store)?.version;
+  const sourceToml = path.join(source, 'refresh_versions.toml');
+  const builtToml: Record<string, unknown> = existsSync(sourceToml) ? parse(readFileSync(sourceToml, 'utf8')) : {};
+  // By default the etcd the charm itself pins (what ships), as long as the store has it.
+  const pinned = typeof builtToml['workload'] === 'string' && revisionForVersion(store, builtToml['workload']) ? builtToml['workload'] : undefined;
+  const workload = options.workload ?? pinned ?? newestWorkingRevision(store)?.version;
   if (!workload) throw new InputError('the snap store has no working etcd revision');
   const snapRevision = revisionForVersion(store, workload);
   if (!snapRevision) throw new InputError(`the snap store has no revision of etcd ${workload} (see: sim snap-store)`);
@@ -116,17 +120,17 @@ export function publishCharm(home: SimHome, options: PublishOptions = {}): Charm
   rmSync(target, { recursive: true, force: true });
   const name = copyCharm(source, target);
   const tomlFile = path.join(target, 'refresh_versions.toml');
-  const toml: Record<string, unknown> = existsSync(tomlFile) ? parse(readFileSync(tomlFile, 'utf8')) : {};
+  const toml = builtToml;
   const charmVersion = options.charmVersion ?? (typeof toml['charm'] === 'string' ? toml['charm'] : undefined);
   const snap = (typeof toml['snap'] === 'object' && toml['snap'] !== null ? toml['snap'] : { name: 'charmed-etcd' }) as Record<string, unknown>;
-  const pinned = {
+  const published = {
     ...(charmVersion === undefined ? {} : { charm: charmVersion }),
     ...toml,
     workload,
     snap: { ...snap, revisions: { x86_64: snapRevision, aarch64: snapRevision } },
   };
-  if (charmVersion !== undefined) pinned.charm = charmVersion;
-  writeFileSync(tomlFile, `${stringify(pinned)}\n`);
+  if (charmVersion !== undefined) published.charm = charmVersion;
+  writeFileSync(tomlFile, `${stringify(published)}\n`);
   const meta: CharmMeta = {
     kind: 'store',
     revision,

@@ -3,7 +3,9 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 
 /** The etcd versions the simulator's store serves, as provided by scripts/provide-etcd.sh. */
-export const ETCD_VERSIONS = ['3.4.23', '3.5.16', '3.5.30'] as const;
+export const ETCD_VERSIONS = ['3.4.23', '3.5.16', '3.5.30', '3.6.13', '3.6.16', '3.7.3'] as const;
+/** The version the charm pins (refresh_versions.toml) and so what a default deploy runs. */
+export const PINNED_ETCD = '3.6.13';
 export type EtcdVersion = (typeof ETCD_VERSIONS)[number];
 
 /** Where scripts/provide-etcd.sh puts the binaries (same default as the script). */

@@ -1,9 +1,16 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { createStore, daemonPid, snapToolsEnv, supervisorPid, writeSnapTools } from '../../sim/snapd/index.js';
+import { createStore, daemonPid, SNAP_DAEMON_GID, SNAP_DAEMON_UID, serviceLogFile, snapToolsEnv, supervisorPid, writeSnapTools } from '../../sim/snapd/index.js';
+
+/** The charm's storage locations (metadata.yaml), relative to a unit's root; data first. */
+export const STORAGE_DIRS = [
+  'var/snap/charmed-etcd/common/var/lib/etcd',
+  'var/snap/charmed-etcd/common/var/log/etcd',
+  'var/snap/charmed-etcd/common/archive',
+] as const;
 
 export interface ToolResult {
   readonly exitCode: number;
@@ -37,7 +44,12 @@ export class Unit {
     name: string,
   ) {
     this.root = path.join(ws.dir, 'units', name);
-    mkdirSync(this.root, { recursive: true });
+    // As Juju does before `install`: the charm's storages mounted, root-owned.
+    for (const dir of STORAGE_DIRS) mkdirSync(path.join(this.root, dir), { recursive: true });
+  }
+
+  get dataDir(): string {
+    return path.join(this.root, STORAGE_DIRS[0]);
   }
 
   get endpoint(): string {
@@ -73,9 +85,13 @@ export class Unit {
     for (const pid of [supervisorPid(this.root), daemonPid(this.root)]) if (pid !== undefined) this.seenPids.add(pid);
   }
 
-  /** Writes a minimal single-member etcd.conf.yml into `$SNAP_DATA` (through `current`). */
-  writeConfig(): void {
-    const dataDir = path.join(this.root, 'var/snap/charmed-etcd/common/var/lib/etcd');
+  /**
+   * As the charm does: gives the data storage to snap_daemon and writes a
+   * minimal single-member etcd.conf.yml into `$SNAP_DATA` (through `current`).
+   */
+  writeConfig(extra: readonly string[] = []): void {
+    const dataDir = this.dataDir;
+    chownSync(dataDir, SNAP_DAEMON_UID, SNAP_DAEMON_GID);
     const lines = [
       'name: member0',
       `data-dir: ${dataDir}`,
@@ -86,9 +102,16 @@ export class Unit {
       `initial-cluster: member0=http://${this.ip}:2380`,
       'initial-cluster-state: new',
       'initial-cluster-token: snapd-sim-test',
+      ...extra,
       '',
     ];
     writeFileSync(path.join(this.root, 'var/snap/charmed-etcd/current/etcd.conf.yml'), lines.join('\n'));
+  }
+
+  /** The etcd service's journal (its stdout and stderr). */
+  journal(): string {
+    const file = serviceLogFile(this.root, 'charmed-etcd', 'etcd');
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
   }
 
   /** Polls `endpoint health` until it succeeds; returns the last result either way. */

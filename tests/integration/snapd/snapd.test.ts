@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daemonPid, killDaemon, serviceStatus, shutdownAll, supervisorPid } from '../../sim/snapd/index.js';
 import { isAlive, waitGone } from '../../sim/snapd/processes.js';
 import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
-import { eventually, makeWorkspace, Unit, type Workspace } from './snapd-helpers.js';
+import { eventually, makeWorkspace, STORAGE_DIRS, Unit, type Workspace } from './snapd-helpers.js';
 
 let ws: Workspace;
 let subnet: string;
@@ -73,15 +73,73 @@ describe('fake snapd with real etcd', () => {
     const list = await unit.snap('list');
     expect(list.stdout.split('\n')).toEqual([
       'Name          Version  Rev  Tracking    Publisher    Notes',
-      'charmed-etcd  3.5.16   2    3.5/stable  canonical**  -',
+      // --revision installs track the default track (the real snap's is 3.6), whatever the revision.
+      'charmed-etcd  3.5.16   2    3.6/stable  canonical**  -',
     ]);
-    // The daemon runs as `etcd --config-file $SNAP_DATA/etcd.conf.yml` and logs under $SNAP_COMMON.
+    // As the real snap's wrapper: etcd runs as snap_daemon (584788) with no groups and no
+    // arguments, configured by $ETCD_CONFIG_FILE; what it prints goes to the unit's journal.
     const pid = daemonPid(unit.root);
     expect(pid).toBeDefined();
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    expect(cmdline).toContain(path.join(unit.root, 'var/snap/charmed-etcd/2/etcd.conf.yml'));
-    const log = path.join(unit.root, 'var/snap/charmed-etcd/common/var/log/etcd/etcd.log');
-    await eventually('etcd logs to $SNAP_COMMON/var/log/etcd/etcd.log', () => readFileSync(log, 'utf8').includes('3.5.16'));
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)).toEqual([
+      path.join(unit.root, 'snap/charmed-etcd/2/bin/etcd'),
+    ]);
+    const procStatus = readFileSync(`/proc/${pid}/status`, 'utf8');
+    expect(procStatus).toMatch(/^Uid:\s+584788\s+584788\s+584788\s+584788$/m);
+    expect(procStatus).toMatch(/^Gid:\s+584788\s+584788\s+584788\s+584788$/m);
+    expect(procStatus).toMatch(/^Groups:\s*$/m);
+    expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(
+      `ETCD_CONFIG_FILE=${path.join(unit.root, 'var/snap/charmed-etcd/2/etcd.conf.yml')}`,
+    );
+    await eventually('etcd logs to the journal', () => unit.journal().includes('"msg":"serving client traffic'));
+    // Nothing made a log directory: that is the charm's job (its `logs` storage).
+    expect(readdirSync(path.join(unit.root, 'var/snap/charmed-etcd/common/var/log/etcd'))).toEqual([]);
+  });
+
+  it("runs the snap's install hook: default config and data owned by snap_daemon; a mounted data dir left as it is", async () => {
+    const unit = newUnit();
+    expect((await unit.snap('install', 'charmed-etcd', '--revision', '5')).exitCode).toBe(0);
+    const config = path.join(unit.root, 'var/snap/charmed-etcd/5/etcd.conf.yml');
+    expect(statSync(config)).toMatchObject({ uid: 584788, gid: 584788 });
+    expect(readFileSync(config, 'utf8')).toMatch(/^log-outputs: \[stderr\]$/m);
+    // Juju mounted the storages root-owned before install; the hook creates the data dir only when missing.
+    for (const dir of STORAGE_DIRS) expect(statSync(path.join(unit.root, dir))).toMatchObject({ uid: 0, gid: 0 });
+
+    // Without Juju's mounts the real hook's plain `mkdir` of the data dir fails, and so does the install.
+    const bare = newUnit();
+    rmSync(path.join(bare.root, 'var'), { recursive: true, force: true });
+    const failed = await bare.snap('install', 'charmed-etcd', '--revision', '5');
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr).toMatch(/Run install hook of "charmed-etcd"\s+snap if present[\s\S]*mkdir: cannot create directory/);
+  });
+
+  it('etcd exits at start when its log directory is not writable by snap_daemon; the journal says why', async () => {
+    const unit = newUnit();
+    expect((await unit.snap('install', 'charmed-etcd', '--revision', '5')).exitCode).toBe(0);
+    const logDir = path.join(unit.root, STORAGE_DIRS[1]);
+    unit.writeConfig([`log-outputs: [${path.join(logDir, 'etcd.log')}]`]);
+    expect((await unit.snap('start', 'charmed-etcd.etcd')).exitCode).toBe(0);
+    await eventually('etcd fails to open its log file', () => /open sink.*permission denied/.test(unit.journal()), 60_000);
+    expect(daemonPid(unit.root)).toBeUndefined();
+    // Given to snap_daemon (as the charm does), the next automatic restart comes up and logs to the file.
+    chownSync(logDir, 584788, 584788);
+    await eventually('etcd logs to its file', () => existsSync(path.join(logDir, 'etcd.log')) && readFileSync(path.join(logDir, 'etcd.log'), 'utf8').includes('serving client traffic'), 90_000);
+    expect(statSync(path.join(logDir, 'etcd.log')).uid).toBe(584788);
+    unit.remember();
+  });
+
+  it("the snap's etcdctl drops to snap_daemon when run as root: its snapshot file is snap_daemon's, a root-owned dir refuses it", async () => {
+    const unit = await runningUnit('5', true);
+    expect((await unit.etcdctl('put', 'k', 'v')).exitCode).toBe(0);
+    const archive = path.join(unit.root, STORAGE_DIRS[2]);
+    const refused = await unit.etcdctl('snapshot', 'save', path.join(archive, 'root-owned-dir.db'));
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain('permission denied');
+    chownSync(archive, 584788, 584788);
+    const file = path.join(archive, 'snap.db');
+    const saved = await unit.etcdctl('snapshot', 'save', file);
+    expect(saved.exitCode).toBe(0);
+    expect(statSync(file)).toMatchObject({ uid: 584788, gid: 584788 });
+    expect((await unit.run('charmed-etcd.etcdutl', ['snapshot', 'status', file, '-w', 'json'])).exitCode).toBe(0);
   });
 
   it('refreshes 2 → 3 keeping data: stops, copies $SNAP_DATA, restarts the enabled service on 3.5.30', async () => {
@@ -102,7 +160,7 @@ describe('fake snapd with real etcd', () => {
     expect((await unit.waitHealthy()).exitCode).toBe(0);
     expect(await unit.serverVersion()).toBe('3.5.30');
     expect((await unit.etcdctl('get', 'before-refresh', '--print-value-only')).stdout).toBe('kept');
-    expect((await unit.snap('list', 'charmed-etcd')).stdout).toMatch(/^charmed-etcd\s+3\.5\.30\s+3\s+3\.5\/stable\s+canonical\*\*\s+held$/m);
+    expect((await unit.snap('list', 'charmed-etcd')).stdout).toMatch(/^charmed-etcd\s+3\.5\.30\s+3\s+3\.6\/stable\s+canonical\*\*\s+held$/m);
 
     // Refreshing to the installed revision is snapd's no-op notice, not an error.
     expect(await unit.snap('refresh', 'charmed-etcd', '--revision', '3')).toMatchObject({
@@ -127,31 +185,27 @@ describe('fake snapd with real etcd', () => {
     const first = killDaemon(unit.root);
     expect(first).toBeDefined();
     await waitGone(first ?? 0, 5_000);
+    // snap.yaml's restart-delay: 20s (systemd's RestartSec) before the new process.
     await eventually('a new etcd process', () => {
       const pid = daemonPid(unit.root);
       return pid !== undefined && pid !== first;
-    });
+    }, 90_000);
     unit.remember();
     expect((await unit.waitHealthy()).exitCode).toBe(0);
   });
 
-  it('revision 4 (3.5.31, a bad release) never comes up; refreshing back to 3 brings etcd back', async () => {
+  it('revision 4 (3.5.31, a bad release) never comes up, retried every 20 s; refreshing back to 3 brings etcd back', async () => {
     const unit = await runningUnit('3', true);
     expect((await unit.etcdctl('put', 'survives', 'the-bad-release')).exitCode).toBe(0);
 
     const bad = await unit.snap('refresh', 'charmed-etcd', '--revision', '4');
     expect(bad).toMatchObject({ exitCode: 0, stdout: 'charmed-etcd 3.5.31 from Canonical** refreshed' });
-    await eventually('the supervisor gives up on the bad release (start limit)', async () => (await serviceStatus(unit.root))?.failed === true);
-    expect(daemonPid(unit.root)).toBeUndefined();
-    expect((await unit.snap('services')).stdout).toMatch(/^charmed-etcd\.etcd\s+enabled\s+inactive\s+-$/m);
+    // Restart=always with RestartSec=20: systemd tries again every 20 s, forever.
+    const attempts = (): number => readFileSync(path.join(unit.root, 'run/snapd-sim/supervisor.log'), 'utf8').split('started revision 4').length - 1;
+    await eventually('a second failed start of the bad release', () => attempts() >= 2, 90_000);
+    expect(unit.journal()).toContain('failed to start etcd 3.5.31');
+    expect((await unit.snap('services')).stdout).toMatch(/^charmed-etcd\.etcd\s+enabled\s+(in)?active\s+-$/m);
     expect((await unit.etcdctl('endpoint', 'health', '--command-timeout=1s', '--dial-timeout=1s')).exitCode).not.toBe(0);
-    const log = readFileSync(path.join(unit.root, 'var/snap/charmed-etcd/common/var/log/etcd/etcd.log'), 'utf8');
-    expect(log).toContain('failed to start etcd 3.5.31');
-    // An explicit start clears the failed state and tries again (and fails again).
-    const attempts = (): number => readFileSync(path.join(unit.root, 'run/snapd-sim/supervisor.log'), 'utf8').split('started revision 4').length;
-    const before = attempts();
-    expect((await unit.snap('start', 'charmed-etcd.etcd')).exitCode).toBe(0);
-    await eventually('a retried and failed start', async () => attempts() > before && (await serviceStatus(unit.root))?.failed === true);
 
     expect((await unit.snap('refresh', 'charmed-etcd', '--revision', '3')).exitCode).toBe(0);
     expect((await unit.waitHealthy()).exitCode).toBe(0);

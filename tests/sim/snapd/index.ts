@@ -29,6 +29,7 @@ export {
   type StoreRevision,
 } from './store.js';
 export { EXIT_WITH_ENV, ROOT_ENV, STORE_ENV } from './env.js';
+export { SNAP_DAEMON_GID, SNAP_DAEMON_UID } from './charmed-etcd-snap.js';
 export { unitLayout, snapDataDir, snapCommonDir, serviceLogFile } from './layout.js';
 export type { BuiltSnapTools } from './build.mjs';
 export type { InstalledSnap } from './state.js';

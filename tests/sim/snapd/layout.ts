@@ -55,9 +55,12 @@ export const snapDataDir = (root: string, name: string, revision: string): strin
   path.join(snapDataBase(root, name), revision);
 /** `$ROOT/var/snap/<name>/common` (`$SNAP_COMMON`). */
 export const snapCommonDir = (root: string, name: string): string => path.join(snapDataBase(root, name), 'common');
-/** The daemon's log file, under `$SNAP_COMMON` as the charmed-etcd snap has it. */
+/**
+ * The unit's journal of one service (`journalctl -u snap.<name>.<app>`): what the
+ * daemon writes on stdout and stderr. Where etcd's own log goes is its config's business.
+ */
 export const serviceLogFile = (root: string, name: string, app: string): string =>
-  path.join(snapCommonDir(root, name), 'var', 'log', app, `${app}.log`);
+  path.join(root, 'var', 'log', 'journal', `snap.${name}.${app}.service.log`);
 /** Pid file of a running service (`<snap>.<app>`), written by the supervisor. */
 export const servicePidFile = (root: string, service: string): string =>
   path.join(unitLayout(root).runDir, `${service}.pid`);

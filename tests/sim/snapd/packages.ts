@@ -1,11 +1,12 @@
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { SnapdContext } from './context.js';
 import { storeOf } from './context.js';
 import { channelNotFound, notInstalled, revisionNotFound, SnapError, SnapNotice, snapNotFound } from './errors.js';
 import { longPublisher } from './format.js';
 import { snapCommonDir, snapDataBase, snapDataDir, snapDir, snapMountBase } from './layout.js';
-import { readSnapYaml, mountRevision, servicesOf, type SnapYaml } from './snap-meta.js';
+import { readSnapYaml, mountRevision, servicesOf, snapEnvironment, type SnapYaml } from './snap-meta.js';
 import { readState, writeState, type InstalledSnap } from './state.js';
 import { fullChannel, lookupRevision, resolveChannel, type Store, type StoreRevision } from './store.js';
 import { controlServices } from './services.js';
@@ -59,11 +60,13 @@ export async function install(ctx: SnapdContext, name: string, opts: ChannelOpti
   if (!storeSnap) throw snapNotFound(name);
   const defaultTracking = `${storeSnap['default-track']}/stable`;
   const rev = pickRevision(store, name, opts, defaultTracking);
+  openPathTo(ctx.root);
   const meta = mountRevision(ctx.root, name, rev, storeSnap);
   mkdirSync(snapDataDir(ctx.root, name, rev.revision), { recursive: true });
   mkdirSync(snapCommonDir(ctx.root, name), { recursive: true });
   linkCurrent(snapMountBase(ctx.root, name), rev.revision);
   linkCurrent(snapDataBase(ctx.root, name), rev.revision);
+  runInstallHook(ctx.root, name, rev.revision, meta.version);
   const services = Object.fromEntries(
     servicesOf(meta).map((app) => [app, { enabled: meta.apps[app]?.['install-mode'] !== 'disable' }]),
   );
@@ -128,14 +131,55 @@ export async function refresh(ctx: SnapdContext, name: string, opts: ChannelOpti
   done(ctx, name, installed, opts.revision === undefined ? opts.channel : undefined, 'refreshed');
 }
 
-/** snapd's copy-snap-data: the new revision's data dir becomes a copy of the old one's. */
+/** snapd's copy-snap-data (`cp -av`): the new revision's data dir becomes a copy of the old one's, owners and modes kept. */
 function copySnapData(root: string, name: string, from: string, to: string): void {
   const source = snapDataDir(root, name, from);
   const target = snapDataDir(root, name, to);
   rmSync(target, { recursive: true, force: true });
   if (existsSync(source)) {
     cpSync(source, target, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    copyOwners(source, target);
   } else mkdirSync(target, { recursive: true });
+}
+
+/** Gives every entry under `target` the owner and mode of its twin under `source` (cpSync keeps neither owner). */
+function copyOwners(source: string, target: string): void {
+  const st = lstatSync(source);
+  lchownSync(target, st.uid, st.gid);
+  if (!st.isSymbolicLink()) chmodSync(target, st.mode & 0o7777);
+  if (st.isDirectory()) for (const entry of readdirSync(source)) copyOwners(path.join(source, entry), path.join(target, entry));
+}
+
+/**
+ * Runs the revision's install hook as snapd does: as root, with the snap's
+ * environment, after `$SNAP_DATA` and `$SNAP_COMMON` exist.
+ * @throws SnapError with the hook's output when it fails (snapd then undoes the install).
+ */
+function runInstallHook(root: string, name: string, revision: string, version: string): void {
+  const hook = path.join(snapDir(root, name, revision), 'meta', 'hooks', 'install');
+  if (!existsSync(hook)) return;
+  try {
+    execFileSync(hook, [], {
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...snapEnvironment(root, name, revision, version) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    const out = String((err as { stderr?: Buffer }).stderr ?? '').trim();
+    throw new SnapError(`cannot perform the following tasks:\n- Run install hook of "${name}" snap if present (run hook "install": ${out})`);
+  }
+}
+
+/**
+ * A real machine's `/` is world-traversable; a unit root made under a private
+ * temp dir is not, and snap_daemon could not reach its own files. Adds o+x to
+ * the root and every ancestor that lacks it (nothing else changes).
+ */
+function openPathTo(root: string): void {
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+    if (dir === path.dirname(dir)) break;
+  }
 }
 
 /** Keeps each service's enablement; services new in this revision follow their install-mode. */

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { layOutRevision, SNAP_APPS } from './charmed-etcd-snap.js';
 import { snapCommonDir, snapDataDir, snapDir, snapMountBase } from './layout.js';
 import type { StoreRevision, StoreSnap } from './store.js';
 
@@ -10,6 +11,10 @@ const AppSchema = z.object({
   daemon: z.enum(['simple', 'forking', 'oneshot', 'notify']).optional(),
   'install-mode': z.enum(['enable', 'disable']).optional(),
   'restart-condition': z.string().optional(),
+  /** systemd's RestartSec, as snap.yaml writes it (`20s`, `500ms`). */
+  'restart-delay': z.string().regex(/^\d+(ms|s|m)$/).optional(),
+  /** Extra environment of the app, `$VAR` expanded from the snap's variables. */
+  environment: z.record(z.string(), z.string()).optional(),
 });
 
 const SnapYamlSchema = z.object({
@@ -22,42 +27,34 @@ const SnapYamlSchema = z.object({
 export type SnapApp = z.infer<typeof AppSchema>;
 export type SnapYaml = z.infer<typeof SnapYamlSchema>;
 
-/** The binaries a charmed-etcd revision ships, and the app each one backs. */
-const TOOLS = ['etcd', 'etcdctl', 'etcdutl'] as const;
-
 /** The snap.yaml of a charmed-etcd revision: the daemon plus a client app per shipped tool. */
-export function snapYamlFor(name: string, rev: StoreRevision, snap: StoreSnap): SnapYaml {
-  const apps: Record<string, SnapApp> = {
-    // As the charmed-etcd snap: a simple daemon, not started at install, always restarted.
-    etcd: {
-      command: 'bin/etcd --config-file $SNAP_DATA/etcd.conf.yml',
-      daemon: 'simple',
-      'install-mode': 'disable',
-      'restart-condition': 'always',
-    },
-  };
-  for (const tool of TOOLS.slice(1)) {
-    if (existsSync(path.join(rev['bin-dir'], tool))) apps[tool] = { command: `bin/${tool}` };
-  }
+export function snapYamlFor(name: string, rev: StoreRevision, snap: StoreSnap, shipped: readonly string[]): SnapYaml {
+  const apps: Record<string, SnapApp> = { etcd: { ...SNAP_APPS.etcd, environment: { ...SNAP_APPS.etcd.environment } } };
+  if (shipped.includes('etcdctl')) apps['etcdctl'] = { ...SNAP_APPS.etcdctl };
+  if (shipped.includes('etcdutl')) apps['etcdutl'] = { ...SNAP_APPS.etcdutl };
   return { name, version: rev.version, summary: snap.summary, apps };
 }
 
 /**
- * Lays out `$ROOT/snap/<name>/<rev>/` as a mounted snap: `bin/` (links into the store's binaries)
- * and `meta/snap.yaml`. Replaces an earlier copy of the same revision.
+ * Lays out `$ROOT/snap/<name>/<rev>/` as a mounted snap: the revision's files
+ * (see charmed-etcd-snap.ts) and `meta/snap.yaml`. Replaces an earlier copy of
+ * the same revision.
  */
 export function mountRevision(root: string, name: string, rev: StoreRevision, snap: StoreSnap): SnapYaml {
   const dir = snapDir(root, name, rev.revision);
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(path.join(dir, 'bin'), { recursive: true });
-  mkdirSync(path.join(dir, 'meta'), { recursive: true });
-  for (const tool of TOOLS) {
-    const target = path.join(rev['bin-dir'], tool);
-    if (existsSync(target)) symlinkSync(target, path.join(dir, 'bin', tool));
-  }
-  const meta = snapYamlFor(name, rev, snap);
+  const shipped = layOutRevision(dir, rev['bin-dir'], snapCommonDir(root, name));
+  const meta = snapYamlFor(name, rev, snap, shipped);
   writeFileSync(path.join(dir, 'meta', 'snap.yaml'), yaml.dump(meta));
   return meta;
+}
+
+/** systemd's RestartSec from snap.yaml's `restart-delay`, in ms (undefined: systemd's default). */
+export function restartDelayMs(app: SnapApp): number | undefined {
+  const match = /^(\d+)(ms|s|m)$/.exec(app['restart-delay'] ?? '');
+  if (!match) return undefined;
+  const unit = { ms: 1, s: 1000, m: 60_000 }[match[2] as 'ms' | 's' | 'm'];
+  return Number(match[1]) * unit;
 }
 
 /**
@@ -98,6 +95,15 @@ export function snapEnvironment(root: string, name: string, revision: string, ve
     SNAP_VERSION: version,
     SNAP_ARCH: process.arch === 'arm64' ? 'arm64' : 'amd64',
   };
+}
+
+/** The environment of one app: the snap's variables plus the app's own `environment`, expanded. */
+export function appEnvironment(base: Readonly<Record<string, string>>, app: SnapApp): Record<string, string> {
+  const env = { ...base };
+  for (const [key, value] of Object.entries(app.environment ?? {})) {
+    env[key] = value.replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (_, v: string) => base[v] ?? '');
+  }
+  return env;
 }
 
 /**

@@ -89,7 +89,8 @@ function makeBrokenRelease(storeFile: string, version: string, donorBinDir: stri
 /**
  * Creates the store at `storeFile` (the path the simulator passes as `SIM_SNAP_STORE`):
  * revision 1 → etcd 3.4.23, 2 → 3.5.16, 3 → 3.5.30, 4 → 3.5.31, a bad release whose daemon
- * fails to start. Safe to call again: it rewrites the same content.
+ * fails to start, 5 → 3.6.13 (the version the charm pins), 6 → 3.6.16, 7 → 3.7.3. The default
+ * track is 3.6, as the real snap's. Safe to call again: it rewrites the same content.
  * @throws Error when the real etcd binaries are not provided (naming the command that fixes it).
  */
 export function createStore(storeFile: string): Store {
@@ -101,7 +102,7 @@ export function createStore(storeFile: string): Store {
       [CHARMED_ETCD]: {
         summary: 'Distributed reliable key-value store for the most critical data of a distributed system',
         publisher: { username: 'canonical', 'display-name': 'Canonical', validation: 'verified' },
-        'default-track': '3.5',
+        'default-track': '3.6',
         revisions: [
           { revision: '1', version: '3.4.23', channel: '3.4/stable', broken: false, 'bin-dir': bin('3.4.23') },
           { revision: '2', version: '3.5.16', channel: '3.5/stable', broken: false, 'bin-dir': bin('3.5.16') },
@@ -113,6 +114,9 @@ export function createStore(storeFile: string): Store {
             broken: true,
             'bin-dir': makeBrokenRelease(file, BROKEN_VERSION, bin('3.5.30')),
           },
+          { revision: '5', version: '3.6.13', channel: '3.6/stable', broken: false, 'bin-dir': bin('3.6.13') },
+          { revision: '6', version: '3.6.16', channel: '3.6/stable', broken: false, 'bin-dir': bin('3.6.16') },
+          { revision: '7', version: '3.7.3', channel: '3.7/stable', broken: false, 'bin-dir': bin('3.7.3') },
         ],
       },
     },

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceLogFile, servicePidFile, snapDataDir, unitLayout, type UnitLayout } from './layout.js';
 import { isAlive, livePidFromFile, removeFile, signal } from './processes.js';
-import { commandArgv, currentRevision, readSnapYaml, snapEnvironment } from './snap-meta.js';
+import { appEnvironment, commandArgv, currentRevision, readSnapYaml, restartDelayMs, snapEnvironment } from './snap-meta.js';
 import { RequestSchema, type ServiceStatus, type SupervisorRequest, type SupervisorResponse } from './supervisor-protocol.js';
 
 /** systemd's defaults for a snap service with `restart-condition: always`. */
@@ -44,12 +44,16 @@ class Service {
   private starts: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** RestartSec of the revision last started (snap.yaml's restart-delay). */
+  private restartDelayMs: number;
 
   constructor(
     readonly name: string,
     private readonly root: string,
     private readonly policy: RestartPolicy,
-  ) {}
+  ) {
+    this.restartDelayMs = policy.restartDelayMs;
+  }
 
   get snap(): string {
     return this.name.slice(0, this.name.indexOf('.'));
@@ -129,12 +133,16 @@ class Service {
       return;
     }
     // A clean environment, as systemd gives: nothing of the hook (no JUJU_*, no ETCD_*) leaks in.
-    const env = {
-      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-      LANG: 'C.UTF-8',
-      HOME: snapDataDir(this.root, this.snap, revision),
-      ...snapEnvironment(this.root, this.snap, revision, meta.version),
-    };
+    const env = appEnvironment(
+      {
+        PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        LANG: 'C.UTF-8',
+        HOME: snapDataDir(this.root, this.snap, revision),
+        ...snapEnvironment(this.root, this.snap, revision, meta.version),
+      },
+      app,
+    );
+    this.restartDelayMs = restartDelayMs(app) ?? this.policy.restartDelayMs;
     const argv = commandArgv(app.command, env);
     const logFile = serviceLogFile(this.root, this.snap, this.app);
     mkdirSync(path.dirname(logFile), { recursive: true });
@@ -181,7 +189,7 @@ class Service {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.wanted && !this.running) this.spawnProcess();
-    }, this.policy.restartDelayMs);
+    }, this.restartDelayMs);
   }
 }
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mountDataStorage } from '../../../sim/snapd/charmed-etcd-snap.js';
 import { runSnap } from '../../../sim/snapd/commands.js';
 import type { SnapdContext } from '../../../sim/snapd/context.js';
 import { holdUntil } from '../../../sim/snapd/list.js';
@@ -50,6 +51,7 @@ const snap = async (...argv: string[]): Promise<{ code: number; stdout: string; 
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'snapd-sim-unit-'));
+  mountDataStorage(path.join(dir, 'root'));
   out = [];
   err = [];
   ctx = {
@@ -61,7 +63,7 @@ beforeEach(() => {
     // Never used: no command in these tests needs a running service.
     launcher: { entry: '/nonexistent', execArgv: [] },
   };
-  mkdirSync(ctx.root);
+  mkdirSync(ctx.root, { recursive: true });
 });
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mountDataStorage } from '../../../sim/snapd/charmed-etcd-snap.js';
 import { runSnap } from '../../../sim/snapd/commands.js';
 import type { FaultPoint, SnapdContext } from '../../../sim/snapd/context.js';
 import { writeJsonAtomic, type Store } from '../../../sim/snapd/store.js';
@@ -60,7 +61,8 @@ const current = () => readlinkSync(path.join(dir, 'root', 'snap', 'charmed-etcd'
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'snapd-fault-'));
-  mkdirSync(path.join(dir, 'root'));
+  mountDataStorage(path.join(dir, 'root'));
+  mkdirSync(path.join(dir, 'root'), { recursive: true });
   fakeStore(dir);
   err = [];
   asked = [];

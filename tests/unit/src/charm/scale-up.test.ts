@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { World } from '../support/world.js';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { unitPaths } from '../../../../src/paths.js';
+import { STATUS } from '../../../../src/status.js';
+import { PEER_ID, World } from '../support/world.js';
 
 let world: World;
 afterEach(() => world?.cleanup());
@@ -86,20 +89,38 @@ describe('scale up: learners one at a time', () => {
     }
   });
 
-  it('a unit with stale data from an earlier membership wipes it before joining', async () => {
+  /** Unit 1 added with `member/` data already on its storage, and `marker` (if any) beside it. */
+  async function unitWithData(marker: object | undefined) {
     world = new World();
     await world.deploy(1);
     const u = world.addUnit(1);
-    const { mkdirSync, writeFileSync, existsSync } = await import('node:fs');
-    const { unitPaths } = await import('../../../../src/paths.js');
     const paths = unitPaths(u.root);
     mkdirSync(paths.memberDir, { recursive: true });
     writeFileSync(`${paths.memberDir}/old-wal`, 'stale');
+    if (marker !== undefined) writeFileSync(paths.memberMarker, JSON.stringify(marker));
     await world.hook(1, 'install');
     await world.hook(1, 'start');
     await world.changed(0, 1);
     await world.changed(1, 0);
+    return paths;
+  }
+
+  it("data of this unit's own interrupted first start (its marker) is wiped, and the unit joins", async () => {
+    const paths = await unitWithData({ unit: 'charmed-etcd/1', 'peer-relation-id': PEER_ID });
     expect(existsSync(`${paths.memberDir}/old-wal`)).toBe(false);
     expect(world.cluster.isRunning('charmed-etcd1')).toBe(true);
+    expect(JSON.parse(readFileSync(paths.memberMarker, 'utf8'))).toEqual({ unit: 'charmed-etcd/1', 'peer-relation-id': PEER_ID });
+  });
+
+  it.each([
+    ['no marker (data from before this charm, or copied in)', undefined],
+    ['another unit of this application (storage reattached)', { unit: 'charmed-etcd/5', 'peer-relation-id': PEER_ID }],
+    ['the same unit name in an earlier application (redeployed with --attach-storage)', { unit: 'charmed-etcd/1', 'peer-relation-id': PEER_ID + 100 }],
+  ])('data of another member is never deleted: blocked, naming the storage and what to do: %s', async (_, marker) => {
+    const paths = await unitWithData(marker);
+    expect(readFileSync(`${paths.memberDir}/old-wal`, 'utf8')).toBe('stale');
+    expect(world.cluster.isRunning('charmed-etcd1')).toBe(false);
+    expect(world.unit(1).unitStatus).toEqual({ status: 'blocked', message: STATUS.foreignData });
+    expect(STATUS.foreignData).toMatch(/^data storage holds etcd data of another member; move it away or attach empty storage/);
   });
 });
