@@ -29,14 +29,14 @@ for arg in "$@"; do
 done
 project="$(cd "${project:-$root}" && pwd)"
 
-venv="${CHARMCRAFT_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/charmed-etcd/charmcraft-venv}"
+venv="${CHARMCRAFT_VENV:-${XDG_CACHE_HOME:-${HOME:?is not set: set XDG_CACHE_HOME or CHARMCRAFT_VENV}/.cache}/charmed-etcd/charmcraft-venv}"
 python="${PYTHON:-python3}"
 marker="$venv/.charmcraft-$CHARMCRAFT_VERSION"
 
 mkdir -p "$(dirname "$venv")"
 exec 9>"$venv.lock"
 flock 9
-if [ ! -e "$marker" ]; then
+if [ ! -e "$marker" ] || ! "$venv/bin/python" -c "import charmcraft" 2>/dev/null; then
   if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
     echo "check-charmcraft: charmcraft $CHARMCRAFT_VERSION needs Python >= 3.10; $python is: $("$python" --version 2>&1 || true)" >&2
     exit 1
