@@ -81,6 +81,8 @@ export async function build({ root = ROOT, out = path.join(root, 'build', 'charm
     outfile: bundle,
     bundle: true,
     platform: 'node',
+    // The oldest Node the bundle may meet: charmcraft bundles Node 26, but dispatch
+    // falls back to /snap/bin/node or node on PATH, and the tests run it on Node 20.
     target: 'node20',
     format: 'esm',
     banner: { js: BANNER },
