@@ -4,7 +4,13 @@
  * active, every member started and voting, every endpoint healthy, and the
  * charm's `health` action agreeing. One model at a time.
  */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { unitPaths } from '../../../src/paths.js';
+import { unitRoot } from '../../sim/home.js';
+import { daemonPid } from '../../sim/snapd/index.js';
+import { PINNED_ETCD } from '../../support/etcd-binaries.js';
 import { z } from 'zod';
 import type { SimModel } from '../../sim/testing.js';
 import { useCharmModel } from '../support/charm-model.js';
@@ -33,12 +39,38 @@ async function expectHealthAction(m: SimModel, units: number): Promise<void> {
   }
 }
 
+const owner = (file: string) => {
+  const st = statSync(file);
+  return { uid: st.uid, gid: st.gid, mode: st.mode & 0o777 };
+};
+
 describe('a single unit', () => {
   const model = useCharmModel({ units: 1 });
   it('deploys: active, one started voting member, healthy', async () => {
     await model().wait(300);
     await expectHealthyCluster(model(), 1);
     await expectHealthAction(model(), 1);
+  });
+
+  it('runs the etcd it pins, as the real snap does: as snap_daemon, on storages the charm gave it, logging to the logs storage', async () => {
+    const status = await model().status();
+    expect(status.units['charmed-etcd/0']).toMatchObject({ 'etcd-version': PINNED_ETCD, 'snap-revision': '5' });
+    const root = unitRoot(model().home, 'charmed-etcd/0');
+    const paths = unitPaths(root);
+    const pid = daemonPid(root);
+    expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(/^Uid:\s+584788\s+584788\s+584788\s+584788$/m);
+    for (const dir of [paths.dataDir, paths.logDir, paths.archiveDir]) expect(owner(dir)).toEqual({ uid: 584788, gid: 584788, mode: 0o750 });
+    expect(owner(paths.configFile)).toEqual({ uid: 584788, gid: 584788, mode: 0o600 });
+    expect(readFileSync(paths.logFile, 'utf8')).toContain('"msg":"serving client traffic');
+    expect(owner(paths.logFile)).toMatchObject({ uid: 584788, gid: 584788 });
+
+    // The restore point: written by the snap's etcdctl, as snap_daemon, into the archive storage.
+    const check = await model().sim('run', 'charmed-etcd/leader', 'pre-refresh-check', '--format', 'json');
+    expect(check.exitCode, check.stdout + check.stderr).toBe(0);
+    const snapshot = z.object({ results: z.object({ snapshot: z.string() }) }).parse(JSON.parse(check.stdout)).results.snapshot;
+    const file = snapshot.startsWith(root) ? snapshot : path.join(root, snapshot);
+    expect(path.relative(root, file)).toMatch(/^var\/snap\/charmed-etcd\/common\/archive\/pre-refresh-\d{8}T\d{6}Z\.db$/);
+    expect(owner(file)).toMatchObject({ uid: 584788, gid: 584788 });
   });
 });
 

@@ -1,0 +1,112 @@
+/**
+ * The refreshes of the etcd the charm ships (3.6.13) on the simulator with
+ * real etcd and a client writing throughout: the minor upgrade 3.5.30 → 3.6.13
+ * (the charm track moving with it), a rollback half-way through it, patches
+ * within 3.6 both ways, the minor upgrade 3.6 → 3.7, and a forced refresh
+ * back to 3.5 once the cluster version is 3.6, refused before anything stops.
+ * etcd itself reports the cluster version at each step.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EtcdClient } from '../../../src/etcd/client.js';
+import type { StatusJson } from '../../sim/status.js';
+import { buildCharmInto, createSimModel } from '../../sim/testing.js';
+import type { SimModel } from '../../sim/testing.js';
+import { rootPassword } from '../support/model-state.js';
+import { allActive, allOn, runAction, settle, simOk, withWriter } from '../support/steps.js';
+
+const APP = 'charmed-etcd';
+const UNITS = [`${APP}/0`, `${APP}/1`, `${APP}/2`];
+let work: string;
+let model: SimModel;
+const rev: Record<string, string> = {};
+
+const sim = (...args: string[]): Promise<string> => simOk(model, ...args);
+const etcdVersions = (s: StatusJson) => UNITS.map((u) => s.units[u]?.['etcd-version']);
+
+/** The cluster version etcd reports (as root: auth is on). */
+async function clusterVersion(): Promise<string | undefined> {
+  const s = await model.status();
+  const client = new EtcdClient({
+    endpoints: UNITS.map((u) => `http://${s.units[u]?.address ?? ''}:2379`),
+    credentials: { user: 'root', password: rootPassword(model) },
+  });
+  return client.clusterVersion();
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), 'refresh-36-it-'));
+  const charm = await buildCharmInto(path.join(work, 'charm'));
+  model = await createSimModel({ units: 0, charmDir: charm, updateStatusInterval: '30s' });
+  for (const [name, workload, version] of [
+    ['3.5', '3.5.30', '3.5/1.1.0'],
+    ['3.6', '3.6.13', '3.6/1.0.0'],
+    ['3.6-patch', '3.6.16', '3.6/1.1.0'],
+    ['3.6-back', '3.6.13', '3.6/1.2.0'],
+    ['3.5-forced', '3.5.30', '3.5/1.2.0'],
+    ['3.7', '3.7.3', '3.7/1.0.0'],
+  ] as const) {
+    rev[name] = (await sim('publish', charm, '--workload', workload, '--charm-version', version)).trim();
+  }
+  await sim('deploy', '--revision', rev['3.5']!, '-n', '3');
+  await settle(model, allOn('3.5.30'));
+}, 600_000);
+
+afterAll(async () => {
+  await model?.destroy();
+  if (work !== undefined) rmSync(work, { recursive: true, force: true });
+});
+
+describe('refreshes to and within etcd 3.6, and on to 3.7', () => {
+  it('3.5.30 → 3.6.13 rolled back half-way (the cluster version stays 3.5), then completed: the cluster version becomes 3.6', { timeout: 1_200_000 }, async () => {
+    await withWriter(model, async () => {
+      // pause-after-unit-refresh=first (the default): unit 2 refreshes, then the refresh waits.
+      await sim('refresh', '--revision', rev['3.6']!);
+      const paused = await settle(model, (s) => s.application.message.startsWith('Refreshing. Check units >=2 are healthy'));
+      expect(etcdVersions(paused)).toEqual(['3.5.30', '3.5.30', '3.6.13']);
+      expect(await clusterVersion()).toBe('3.5.0');
+
+      await sim('refresh', '--revision', rev['3.5']!);
+      await settle(model, allOn('3.5.30'));
+      expect(await clusterVersion()).toBe('3.5.0');
+
+      await sim('config', 'pause-after-unit-refresh=none');
+      await sim('refresh', '--revision', rev['3.6']!);
+      await settle(model, allOn('3.6.13'));
+    });
+    expect(await clusterVersion()).toBe('3.6.0');
+  });
+
+  it('a forced refresh back to 3.5.30 once the cluster version is 3.6 is refused before any member stops', { timeout: 600_000 }, async () => {
+    await sim('refresh', '--revision', rev['3.5-forced']!);
+    await settle(model, (s) => s.application.message.startsWith('Refresh incompatible'));
+    const forced = await runAction(model, `${APP}/2`, 'force-refresh-start', 'check-compatibility=false');
+    expect(forced.results['result']).toBe('Refresh started. Failed to refresh unit 2. Unit 2 will retry refresh on the next Juju event');
+    const refused = await settle(model, (s) => s.units[UNITS[2]!]?.['workload-status'] === 'blocked');
+    expect(refused.units[UNITS[2]!]).toMatchObject({
+      message: 'Cannot refresh to etcd 3.5.30: cluster version is 3.6.0, etcd would not start',
+      'etcd-version': '3.6.13',
+    });
+    expect(etcdVersions(refused)).toEqual(['3.6.13', '3.6.13', '3.6.13']);
+    // Back to the revision the cluster runs: nothing to do, everything active again.
+    await sim('refresh', '--revision', rev['3.6']!);
+    await settle(model, allOn('3.6.13'));
+  });
+
+  it('3.6.13 → 3.6.16 and back (a patch downgrade with newer charm code), then 3.6 → 3.7.3: cluster version 3.7', { timeout: 1_200_000 }, async () => {
+    await withWriter(model, async () => {
+      await sim('refresh', '--revision', rev['3.6-patch']!);
+      await settle(model, allOn('3.6.16'));
+      expect(await clusterVersion()).toBe('3.6.0');
+      await sim('refresh', '--revision', rev['3.6-back']!);
+      await settle(model, allOn('3.6.13'));
+      expect(await clusterVersion()).toBe('3.6.0');
+      await sim('refresh', '--revision', rev['3.7']!);
+      const done = await settle(model, allOn('3.7.3'));
+      expect(allActive(done)).toBe(true);
+    });
+    expect(await clusterVersion()).toBe('3.7.0');
+  });
+});
