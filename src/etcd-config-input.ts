@@ -2,13 +2,15 @@ import type { EtcdConfigInput } from './etcd/config.js';
 import { resolveQuotaBackendBytes } from './etcd/tuning.js';
 import type { EtcdTuning } from './etcd/tuning.js';
 import type { HookScope, SelfMember } from './hook-scope.js';
+import { installedEtcdVersion } from './installed-etcd.js';
 import type { ClusterMember } from './peers.js';
 
 /** The etcd token every member of one cluster shares when none was recorded (older bootstraps). */
 export const DEFAULT_CLUSTER_TOKEN = 'etcd-cluster';
 
 /**
- * The render input for this unit's etcd.conf.yml. `initialCluster` must hold
+ * The render input for this unit's etcd.conf.yml, for the etcd version the
+ * installed snap runs (see installedEtcdVersion). `initialCluster` must hold
  * this member; when it does not (the leader's list lags), this member alone
  * is used: etcd reads the initial-cluster fields only at its first start.
  */
@@ -18,12 +20,13 @@ export async function configInput(
   tuning: EtcdTuning,
   cluster: { readonly members: readonly ClusterMember[]; readonly state: 'new' | 'existing'; readonly token: string | undefined },
 ): Promise<EtcdConfigInput> {
-  const capacity = await scope.effects.hostCapacity(scope.paths.dataDir);
+  const [capacity, etcdVersion] = await Promise.all([scope.effects.hostCapacity(scope.paths.dataDir), installedEtcdVersion(scope)]);
   const hasSelf = cluster.members.some((m) => m.name === self.name && m.peerUrl === self.peerUrl);
   return {
     app: scope.model.appName,
     unitNumber: scope.model.unitNumber,
     ip: self.ip,
+    etcdVersion,
     dataDir: scope.paths.dataDir,
     logFile: scope.paths.logFile,
     initialCluster: hasSelf ? cluster.members : [{ name: self.name, peerUrl: self.peerUrl }],

@@ -1,12 +1,12 @@
 import { moveLeadershipAway, scanMembers } from './cluster-scan.js';
 import { EtcdError } from './etcd/errors/etcd-error.js';
-import { clusterVersionAllows } from './etcd/version.js';
 import type { EtcdApi } from './effects.js';
 import type { HookScope } from './hook-scope.js';
 import { clusterEndpoints } from './hook-scope.js';
 import { ETCD_SERVICE } from './paths.js';
 import { readPinnedSnap } from './pinned-snap.js';
 import { runPreRefreshChecks } from './pre-refresh-checks.js';
+import { clusterVersionRefusal } from './refresh-compat.js';
 import { judgeGateHealth, type GateFacts } from './refresh-health.js';
 import { refreshConfigFile } from './running-member.js';
 import { installedRevision } from './snap.js';
@@ -167,10 +167,10 @@ export function createRefreshCallbacks(scope: HookScope, notes: RefreshNotes = {
       const pinned = await readPinnedSnap(scope.model.context.charmDir, await scope.effects.architecture());
       const target = pinned.ok && pinned.snap.revision === revision ? pinned.snap.workload : undefined;
       if (c !== undefined && target !== undefined) {
-        const cluster = await clusterVersion(c.client, c.endpoints);
-        if (!clusterVersionAllows(cluster, target)) {
-          notes.refusal = `Cannot refresh to etcd ${target}: cluster version is ${cluster ?? 'unknown'}, etcd would not start`;
-          throw new RefreshRefusedError(notes.refusal);
+        const refusal = clusterVersionRefusal(target, await clusterVersion(c.client, c.endpoints));
+        if (refusal !== undefined) {
+          notes.refusal = refusal;
+          throw new RefreshRefusedError(refusal);
         }
       }
       if (c !== undefined) {

@@ -28,10 +28,20 @@ export function majorMinor(text: string): string | undefined {
  * it; undefined or "not_decided" while no version is agreed yet).
  *
  * The cluster runs at its lowest member's minor. A member one minor ahead may
- * join (that is how a 3.4 → 3.5 upgrade proceeds); a member behind the cluster
- * version is refused by etcd at start ("cluster cannot be downgraded"), so a
- * 3.4 binary may come back only while the cluster version is still 3.4. Patch
- * versions within a minor move both ways.
+ * start or join (that is how a minor upgrade proceeds); a member behind the
+ * cluster version exits at start, so an older minor may come back only while
+ * the cluster version is still that minor. Patch versions within a minor move
+ * both ways. Measured on the real binaries (tests/integration/etcd/
+ * mixed-versions.test.ts and upgrade-36-37.test.ts):
+ * - 3.4.23 on a 3.5 cluster: "invalid downgrade; server version is lower than
+ *   determined cluster version";
+ * - 3.5.30 on a 3.6 cluster: the same message (determined-cluster-version 3.6);
+ * - 3.6.16 on a 3.7 cluster: `version "3.7.0" is not supported` (its storage
+ *   schema is 3.7);
+ * - a new 3.5.30 member of a 3.6 cluster, or 3.6.16 of a 3.7 one: "incompatible
+ *   with current running cluster";
+ * - 3.7.3 on a member of a 3.5 cluster, or as its learner (a minor skipped):
+ *   panics applying 3.5's log ("unmarshal should never fail").
  */
 export function clusterVersionAllows(clusterVersion: string | undefined, memberVersion: string): boolean {
   const member = parseEtcdVersion(memberVersion);

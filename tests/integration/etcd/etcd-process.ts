@@ -1,9 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import yaml from 'js-yaml';
 import { etcdBinDir } from '../../support/etcd-binaries.js';
 import { EtcdClient } from '../../../src/etcd/client.js';
-import { clientUrl, memberName, peerUrl, renderEtcdConfig, type InitialClusterMember } from '../../../src/etcd/config.js';
+import {
+  clientUrl,
+  memberName,
+  peerUrl,
+  renderEtcdConfig,
+  type EtcdConfigInput,
+  type InitialClusterMember,
+  type LogRotation,
+} from '../../../src/etcd/config.js';
 
 /** One etcd member started for a test from a config rendered by renderEtcdConfig. */
 export interface RunningMember {
@@ -16,6 +25,10 @@ export interface RunningMember {
   process: ChildProcess | undefined;
   /** stderr of the process (etcd writes its logs to the log file; stderr catches start-up failures). */
   stderr: string;
+  /** What the config is rendered from, but the etcd version (each start renders for its binary, as the charm does). */
+  readonly input: Omit<EtcdConfigInput, 'etcdVersion'>;
+  /** Keys set over the rendered file (tests that provoke etcd only: e.g. a debug log level). */
+  readonly overrides: Readonly<Record<string, unknown>>;
 }
 
 export interface MemberSpec {
@@ -27,34 +40,35 @@ export interface MemberSpec {
   readonly initialCluster: readonly InitialClusterMember[];
   readonly initialClusterState: 'new' | 'existing';
   readonly compaction?: { readonly mode: 'periodic' | 'revision'; readonly retention: string };
+  readonly logRotation?: LogRotation;
+  readonly overrides?: Readonly<Record<string, unknown>>;
 }
 
 const started = new Set<ChildProcess>();
 
-/** Renders a config for `spec` into `<root>/<name>/etcd.conf.yml` and returns the member (not started). */
+/** Prepares `<root>/<name>/` for `spec` and writes its config for `spec.version`; the member is not started. */
 export function prepareMember(spec: MemberSpec): RunningMember {
   const app = spec.app ?? 'etcd';
   const name = memberName(app, spec.unitNumber);
   const dir = path.join(spec.root, name);
   mkdirSync(dir, { recursive: true });
+  const logFile = path.join(dir, 'etcd.log');
+  const dataDir = path.join(dir, 'data');
   const member: RunningMember = {
     name,
     ip: spec.ip,
     clientUrl: clientUrl(spec.ip),
     configFile: path.join(dir, 'etcd.conf.yml'),
-    logFile: path.join(dir, 'etcd.log'),
-    dataDir: path.join(dir, 'data'),
+    logFile,
+    dataDir,
     process: undefined,
     stderr: '',
-  };
-  writeFileSync(
-    member.configFile,
-    renderEtcdConfig({
+    input: {
       app,
       unitNumber: spec.unitNumber,
       ip: spec.ip,
-      dataDir: member.dataDir,
-      logFile: member.logFile,
+      dataDir,
+      logFile,
       initialCluster: spec.initialCluster,
       initialClusterState: spec.initialClusterState,
       initialClusterToken: 'test-cluster',
@@ -63,9 +77,22 @@ export function prepareMember(spec: MemberSpec): RunningMember {
       quotaBackendBytes: 256 * 1024 * 1024,
       autoCompactionMode: spec.compaction?.mode ?? 'revision',
       autoCompactionRetention: spec.compaction?.retention ?? '1000',
-    }),
-  );
+      ...(spec.logRotation === undefined ? {} : { logRotation: spec.logRotation }),
+    },
+    overrides: spec.overrides ?? {},
+  };
+  writeConfig(member, spec.version);
   return member;
+}
+
+/** Writes the member's etcd.conf.yml as the charm renders it for etcd `version` (undefined: version unknown). */
+export function writeConfig(member: RunningMember, version: string | undefined): string {
+  let text = renderEtcdConfig({ ...member.input, etcdVersion: version });
+  if (Object.keys(member.overrides).length > 0) {
+    text = yaml.dump({ ...(yaml.load(text) as Record<string, unknown>), ...member.overrides }, { lineWidth: -1 });
+  }
+  writeFileSync(member.configFile, text);
+  return text;
 }
 
 export const initialMember = (app: string, unitNumber: number, ip: string): InitialClusterMember => ({
@@ -73,8 +100,13 @@ export const initialMember = (app: string, unitNumber: number, ip: string): Init
   peerUrl: peerUrl(ip),
 });
 
-/** Starts (or restarts) `member` with etcd `version`: `etcdBinDir(version)/etcd --config-file <file>`. */
-export function startMember(member: RunningMember, version: string): ChildProcess {
+/**
+ * Starts (or restarts) `member` with etcd `version`: renders its config for
+ * `version` (or for `options.configFor` when given: another version, or
+ * undefined for an unknown one), then `etcdBinDir(version)/etcd --config-file <file>`.
+ */
+export function startMember(member: RunningMember, version: string, options: { readonly configFor?: string | undefined } = {}): ChildProcess {
+  writeConfig(member, 'configFor' in options ? options.configFor : version);
   const child = spawn(path.join(etcdBinDir(version), 'etcd'), ['--config-file', member.configFile], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -142,10 +174,170 @@ export async function waitHealthy(member: RunningMember): Promise<void> {
   });
 }
 
+/** Resolves when `child` has exited, with its exit code and signal; rejects if it still runs after `timeoutMs`. */
+export function waitForExit(child: ChildProcess, timeoutMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`etcd pid ${child.pid} still runs after ${timeoutMs} ms`)), timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
+}
+
+/** etcd's JSON log lines in the member's (live) log file; other lines are skipped. */
+export function logEntries(member: RunningMember): Record<string, unknown>[] {
+  let text: string;
+  try {
+    text = readFileSync(member.logFile, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').flatMap((line) => {
+    if (!line.startsWith('{')) return [];
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** The fields etcd logged in its "starting an etcd server" line: what it actually took from the config file. */
 export function startupSettings(member: RunningMember): Record<string, unknown> {
   const lines = readFileSync(member.logFile, 'utf8').split('\n');
   const line = lines.reverse().find((l) => l.includes('"msg":"starting an etcd server"'));
   if (line === undefined) throw new Error(`no start-up line in ${member.logFile}`);
   return JSON.parse(line) as Record<string, unknown>;
+}
+
+/** `/version` as etcd sends it: 3.6+ add `storage`, the member's storage (schema) version. */
+export interface RawVersion {
+  readonly etcdserver: string;
+  readonly etcdcluster: string;
+  readonly storage?: string;
+}
+
+export async function rawVersion(member: RunningMember): Promise<RawVersion> {
+  const response = await fetch(`${member.clientUrl}/version`, { signal: AbortSignal.timeout(5000) });
+  return (await response.json()) as RawVersion;
+}
+
+/** Waits until every one of `members` reports cluster version `cluster` (etcd's leader moves it every few seconds). */
+export async function waitClusterVersion(members: readonly RunningMember[], cluster: string, timeoutMs = 60_000): Promise<RawVersion[]> {
+  return eventually(async () => {
+    const seen = await Promise.all(members.map(rawVersion));
+    if (!seen.every((v) => v.etcdcluster === cluster)) throw new Error(`cluster versions ${seen.map((v) => v.etcdcluster).join(', ')}, want ${cluster}`);
+    return seen;
+  }, timeoutMs);
+}
+
+/** Stops `member` and starts it again with etcd `version` (config re-rendered for it), until healthy. */
+export async function restartAs(member: RunningMember, version: string): Promise<void> {
+  await stopMember(member);
+  startMember(member, version);
+  await waitHealthy(member);
+}
+
+/** How etcd ended a start that was expected to fail: exit code and the entries it logged at level error or worse. */
+export interface FailedStart {
+  readonly code: number | null;
+  readonly errors: readonly Record<string, unknown>[];
+  /** The fatal or panic entry that ended it (its `msg`, and `error` or `panic` when given). */
+  readonly last: { readonly msg: string; readonly error: string | undefined } | undefined;
+}
+
+/** Stops `member`, starts etcd `version` on its data, and waits for that etcd to exit. */
+export async function failedStart(member: RunningMember, version: string): Promise<FailedStart> {
+  await stopMember(member);
+  const before = logEntries(member).length;
+  const exit = await waitForExit(startMember(member, version));
+  member.process = undefined;
+  const errors = logEntries(member)
+    .slice(before)
+    .filter((e) => e['level'] === 'error' || e['level'] === 'fatal' || e['level'] === 'panic');
+  const end = [...errors].reverse().find((e) => e['level'] === 'fatal' || e['level'] === 'panic');
+  const detail = end?.['error'] ?? end?.['panic'];
+  return {
+    code: exit.code,
+    errors,
+    last: end === undefined ? undefined : { msg: String(end['msg']), error: detail === undefined ? undefined : String(detail) },
+  };
+}
+
+/** A client for `members` (all of them, any may answer), as root once auth is on. */
+export const clusterClient = (members: readonly RunningMember[], credentials?: { user: string; password: string }): EtcdClient =>
+  new EtcdClient({ endpoints: members.map((m) => m.clientUrl), timeoutMs: 5000, ...(credentials === undefined ? {} : { credentials }) });
+
+/**
+ * The charm's way of growing a cluster by one: `member add --learner` (retried
+ * while etcd wants the voters connected longer), start `member` with etcd
+ * `version`, and promote it once etcd says it caught up. Resolves with its member id.
+ */
+export async function joinAsLearner(client: EtcdClient, member: RunningMember, version: string): Promise<string> {
+  const id = await addLearner(client, member);
+  startMember(member, version);
+  // Refused ("not in sync") until it caught up; an attempt that timed out here may have succeeded there.
+  await eventually(async () => {
+    try {
+      await client.memberPromote(id);
+    } catch (error) {
+      if ((await client.memberList()).some((m) => m.id === id && !m.isLearner)) return;
+      throw error;
+    }
+  }, 60_000);
+  await waitHealthy(member);
+  return id;
+}
+
+/** `member add --learner` for `member`, retried while etcd refuses; resolves with its id. */
+export async function addLearner(client: EtcdClient, member: RunningMember): Promise<string> {
+  const url = peerUrl(member.ip);
+  return eventually(async () => {
+    try {
+      return (await client.memberAdd(url, { learner: true })).member.id;
+    } catch (error) {
+      const existing = (await client.memberList()).find((m) => m.peerUrls.includes(url));
+      if (existing !== undefined) return existing.id;
+      throw error;
+    }
+  }, 60_000);
+}
+
+/**
+ * A cluster of `ips.length` members running etcd `version`, grown as the
+ * charm grows one: the first bootstraps alone and turns auth on (a `root`
+ * user), each other joins as a learner and is promoted before the next is
+ * added. Members are named `etcd<n>` and live under `root`.
+ */
+export async function charmCluster(spec: {
+  readonly version: string;
+  readonly root: string;
+  readonly ips: readonly string[];
+  readonly credentials: { user: string; password: string };
+}): Promise<{ members: RunningMember[]; client: EtcdClient }> {
+  const { version, ips, credentials } = spec;
+  const members: RunningMember[] = [];
+  const first = prepareMember({ version, root: spec.root, unitNumber: 0, ip: ips[0]!, initialCluster: [initialMember('etcd', 0, ips[0]!)], initialClusterState: 'new' });
+  startMember(first, version);
+  await waitHealthy(first);
+  members.push(first);
+  const client = clusterClient([first], credentials);
+  await client.userAdd(credentials.user, credentials.password);
+  await client.userGrantRole(credentials.user, 'root');
+  await client.authEnable();
+  for (let i = 1; i < ips.length; i++) {
+    const member = prepareMember({
+      version,
+      root: spec.root,
+      unitNumber: i,
+      ip: ips[i]!,
+      initialCluster: ips.slice(0, i + 1).map((ip, n) => initialMember('etcd', n, ip)),
+      initialClusterState: 'existing',
+    });
+    await joinAsLearner(clusterClient(members, credentials), member, version);
+    members.push(member);
+  }
+  return { members, client: clusterClient(members, credentials) };
 }

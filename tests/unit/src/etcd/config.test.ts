@@ -1,11 +1,12 @@
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { renderEtcdConfig, type EtcdConfigInput } from '../../../../src/etcd/config.js';
+import { configDialect, logRotationJson, renderEtcdConfig, type EtcdConfigInput } from '../../../../src/etcd/config.js';
 
 const input: EtcdConfigInput = {
   app: 'charmed-etcd',
   unitNumber: 2,
   ip: '10.1.2.3',
+  etcdVersion: '3.6.13',
   dataDir: '/var/snap/charmed-etcd/common/var/lib/etcd',
   logFile: '/var/snap/charmed-etcd/common/var/log/etcd/etcd.log',
   initialCluster: [
@@ -24,7 +25,7 @@ const input: EtcdConfigInput = {
 const parse = (text: string): Record<string, unknown> => yaml.load(text) as Record<string, unknown>;
 
 describe('renderEtcdConfig', () => {
-  it('renders every setting etcd needs for a joining member', () => {
+  it('renders every setting etcd 3.6 needs for a joining member', () => {
     expect(parse(renderEtcdConfig(input))).toEqual({
       name: 'charmed-etcd2',
       'data-dir': '/var/snap/charmed-etcd/common/var/lib/etcd',
@@ -41,16 +42,68 @@ describe('renderEtcdConfig', () => {
       'auto-compaction-mode': 'revision',
       'auto-compaction-retention': '1000',
       'snapshot-count': 10000,
-      'max-snapshots': 5,
       'max-wals': 5,
       'strict-reconfig-check': true,
       'pre-vote': true,
-      'enable-v2': false,
       'enable-grpc-gateway': true,
       logger: 'zap',
       'log-level': 'info',
       'log-outputs': ['/var/snap/charmed-etcd/common/var/log/etcd/etcd.log'],
+      'enable-log-rotation': true,
+      'log-rotation-config-json': '{"maxsize":100,"maxage":0,"maxbackups":10,"localtime":false,"compress":true}',
     });
+  });
+
+  it.each([
+    ['3.4.23', { enableV2Key: true, maxSnapshotsKey: true, logRotation: false }],
+    ['3.5.16', { enableV2Key: true, maxSnapshotsKey: true, logRotation: true }],
+    ['3.5.30', { enableV2Key: true, maxSnapshotsKey: true, logRotation: true }],
+    ['3.6.13', { enableV2Key: false, maxSnapshotsKey: false, logRotation: true }],
+    ['3.6.16', { enableV2Key: false, maxSnapshotsKey: false, logRotation: true }],
+    ['3.7.3', { enableV2Key: false, maxSnapshotsKey: false, logRotation: true }],
+    ['4.0.0', { enableV2Key: false, maxSnapshotsKey: false, logRotation: true }],
+    // Unknown: every key; each version ignores the ones it does not know and starts.
+    [undefined, { enableV2Key: true, maxSnapshotsKey: true, logRotation: true }],
+    ['not-a-version', { enableV2Key: true, maxSnapshotsKey: true, logRotation: true }],
+  ] as const)('renders for etcd %s: %o', (etcdVersion, dialect) => {
+    expect(configDialect(etcdVersion)).toEqual(dialect);
+    const parsed = parse(renderEtcdConfig({ ...input, etcdVersion }));
+    expect('enable-v2' in parsed).toBe(dialect.enableV2Key);
+    if (dialect.enableV2Key) expect(parsed['enable-v2']).toBe(false);
+    expect('max-snapshots' in parsed).toBe(dialect.maxSnapshotsKey);
+    if (dialect.maxSnapshotsKey) expect(parsed['max-snapshots']).toBe(5);
+    expect('enable-log-rotation' in parsed).toBe(dialect.logRotation);
+    expect('log-rotation-config-json' in parsed).toBe(dialect.logRotation);
+    // The rest is the same on every version.
+    expect(parsed).toMatchObject({ 'pre-vote': true, 'enable-grpc-gateway': true, logger: 'zap', 'max-wals': 5, 'snapshot-count': 10000 });
+    expect(parsed['log-outputs']).toEqual([input.logFile]);
+  });
+
+  it('renders 3.5 with the v2 flag off, five snapshots kept, and rotation', () => {
+    expect(parse(renderEtcdConfig({ ...input, etcdVersion: '3.5.30' }))).toMatchObject({
+      'max-snapshots': 5,
+      'enable-v2': false,
+      'enable-log-rotation': true,
+      'log-rotation-config-json': '{"maxsize":100,"maxage":0,"maxbackups":10,"localtime":false,"compress":true}',
+    });
+  });
+
+  it('passes the rotation bounds with lumberjack\'s own key names', () => {
+    expect(JSON.parse(logRotationJson({ maxSizeMb: 1, maxBackups: 2, compress: false }))).toEqual({
+      maxsize: 1,
+      maxage: 0,
+      maxbackups: 2,
+      localtime: false,
+      compress: false,
+    });
+    const parsed = parse(renderEtcdConfig({ ...input, logRotation: { maxSizeMb: 7, maxBackups: 3, compress: true } }));
+    expect(JSON.parse(parsed['log-rotation-config-json'] as string)).toMatchObject({ maxsize: 7, maxbackups: 3, compress: true });
+  });
+
+  it('changes when the etcd version changes the keys, and only then', () => {
+    expect(renderEtcdConfig({ ...input, etcdVersion: '3.6.16' })).toBe(renderEtcdConfig(input));
+    expect(renderEtcdConfig({ ...input, etcdVersion: '3.7.3' })).toBe(renderEtcdConfig(input));
+    expect(renderEtcdConfig({ ...input, etcdVersion: '3.5.30' })).not.toBe(renderEtcdConfig(input));
   });
 
   it('keeps a numeric retention a string, which is the type etcd reads', () => {

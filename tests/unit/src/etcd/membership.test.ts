@@ -83,6 +83,13 @@ describe('clusterVersionAllows', () => {
     ['3.5.0', '3.5.30', true], // patch versions move both ways
     ['3.5', '3.5.16', true],
     ['3.4.0', '3.6.0', false], // two minors ahead
+    ['3.5.0', '3.6.13', true], // 3.5 -> 3.6 in progress
+    ['3.6.0', '3.5.30', false], // "invalid downgrade" (measured on 3.5.30)
+    ['3.6.0', '3.6.13', true],
+    ['3.6.0', '3.6.16', true],
+    ['3.6.0', '3.7.3', true], // 3.6 -> 3.7 in progress
+    ['3.7.0', '3.6.16', false], // `version "3.7.0" is not supported` (measured on 3.6.16)
+    ['3.5.0', '3.7.3', false], // a skipped minor: 3.7.3 panics on 3.5 data (measured)
     ['3.5.0', '4.0.0', false],
     [undefined, '3.4.23', true], // not decided yet (new cluster)
     ['not_decided', '3.5.16', true],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCompatible } from '../../../../lib/refresh/compatibility.js';
-import { isEtcdWorkloadCompatible } from '../../../../src/refresh-compat.js';
+import { MINOR_UPGRADE_FLOOR, clusterVersionRefusal, isEtcdWorkloadCompatible } from '../../../../src/refresh-compat.js';
 
 /** The library's whole verdict with etcd's rule, as the refresh start runs it. */
 const verdict = (oldCharm: string, newCharm: string, oldWorkload: string, newWorkload: string): boolean =>
@@ -28,6 +28,22 @@ describe('which refreshes the etcd charm supports', () => {
     ['dirty local charm build', '3.5/1.0.0', '3.5/1.0.0.post0.dev0+g1234abc.dirty', '3.5.16', '3.5.16', false],
     ['charm downgrade', '3.5/1.1.0', '3.5/1.0.0', '3.5.30', '3.5.16', false],
     ['charm major change', '3.5/1.0.0', '3.5/2.0.0', '3.5.16', '3.5.16', false],
+    // 3.5 -> 3.6 -> 3.7 (measured in tests/integration/etcd/upgrade-36-37.test.ts)
+    ['3.5 -> 3.6 with the track moving the same way', '3.5/1.1.0', '3.6/1.0.0', '3.5.30', '3.6.13', true],
+    ['3.5 -> 3.6 from the lowest patch etcd supports it from', '3.5/1.1.0', '3.6/1.0.0', '3.5.26', '3.6.13', true],
+    ['3.5 -> 3.6 from a 3.5 patch that may lose learner promotions', '3.5/1.0.0', '3.6/1.0.0', '3.5.16', '3.6.13', false],
+    ['3.5 -> 3.6 from 3.5.25', '3.5/1.0.0', '3.6/1.0.0', '3.5.25', '3.6.16', false],
+    ['3.5 -> 3.6 within one track', '3.5/1.1.0', '3.5/1.2.0', '3.5.30', '3.6.13', false],
+    ['3.5 -> 3.6 with the track moving elsewhere', '3.5/1.1.0', '3.7/1.0.0', '3.5.30', '3.6.13', false],
+    ['3.6 patch upgrade', '3.6/1.0.0', '3.6/1.1.0', '3.6.13', '3.6.16', true],
+    ['3.6 patch downgrade with a newer charm', '3.6/1.1.0', '3.6/1.2.0', '3.6.16', '3.6.13', true],
+    ['3.6 -> 3.7 with the track moving the same way', '3.6/1.1.0', '3.7/1.0.0', '3.6.16', '3.7.3', true],
+    ['3.6 -> 3.7 from 3.6.11', '3.6/1.0.0', '3.7/1.0.0', '3.6.11', '3.7.3', true],
+    ['3.6 -> 3.7 from below 3.6.11', '3.6/1.0.0', '3.7/1.0.0', '3.6.10', '3.7.3', false],
+    ['3.6 -> 3.7 within one track', '3.6/1.0.0', '3.6/1.1.0', '3.6.16', '3.7.3', false],
+    ['3.7 -> 3.6 (minor downgrade)', '3.7/1.0.0', '3.6/1.2.0', '3.7.3', '3.6.16', false],
+    ['3.6 -> 3.5 (minor downgrade)', '3.6/1.0.0', '3.5/1.2.0', '3.6.13', '3.5.30', false],
+    ['3.5 -> 3.7 (a minor skipped)', '3.5/1.1.0', '3.7/1.0.0', '3.5.30', '3.7.3', false],
   ])('%s: %s -> %s with etcd %s -> %s is %s', (_name, oldCharm, newCharm, oldWorkload, newWorkload, expected) => {
     expect(verdict(oldCharm, newCharm, oldWorkload, newWorkload)).toBe(expected);
   });
@@ -39,5 +55,41 @@ describe('which refreshes the etcd charm supports', () => {
     expect(isEtcdWorkloadCompatible('3.5.16', '3.4.23').compatible).toBe(false);
     expect(isEtcdWorkloadCompatible('v3.5.16', '3.5.16').compatible).toBe(false);
     expect(isEtcdWorkloadCompatible('3.5', '3.5.16').compatible).toBe(false);
+  });
+
+  it('the patch floors are those etcd documents for each minor upgrade', () => {
+    expect(MINOR_UPGRADE_FLOOR).toEqual({ '3.5': 26, '3.6': 11 });
+    expect(isEtcdWorkloadCompatible('3.5.25', '3.6.13', { oldTrack: '3.5', newTrack: '3.6' }).compatible).toBe(false);
+    expect(isEtcdWorkloadCompatible('3.5.26', '3.6.13', { oldTrack: '3.5', newTrack: '3.6' })).toEqual({ compatible: true, trackChangeAllowed: true });
+    expect(isEtcdWorkloadCompatible('3.6.10', '3.7.3', { oldTrack: '3.6', newTrack: '3.7' }).compatible).toBe(false);
+    expect(isEtcdWorkloadCompatible('3.6.13', '3.7.3', { oldTrack: '3.6', newTrack: '3.7' })).toEqual({ compatible: true, trackChangeAllowed: true });
+    // No floor for 3.4 -> 3.5, nor within a minor.
+    expect(isEtcdWorkloadCompatible('3.4.0', '3.5.16', { oldTrack: '3.4', newTrack: '3.5' }).compatible).toBe(true);
+    expect(isEtcdWorkloadCompatible('3.5.16', '3.5.30')).toEqual({ compatible: true, trackChangeAllowed: false });
+  });
+});
+
+describe('clusterVersionRefusal: going back a minor only while the cluster version is that minor', () => {
+  it.each<[string, string | undefined, string | undefined]>([
+    // 3.4 <-> 3.5, as before
+    ['3.4.23', '3.4.0', undefined],
+    ['3.4.23', '3.5.0', 'Cannot refresh to etcd 3.4.23: cluster version is 3.5.0, etcd would not start'],
+    // 3.5 <-> 3.6
+    ['3.6.13', '3.5.0', undefined],
+    ['3.5.30', '3.5.0', undefined], // rollback while a 3.5 member remains
+    ['3.5.30', '3.6.0', 'Cannot refresh to etcd 3.5.30: cluster version is 3.6.0, etcd would not start'],
+    // patches within 3.6
+    ['3.6.16', '3.6.0', undefined],
+    ['3.6.13', '3.6.0', undefined],
+    // 3.6 <-> 3.7
+    ['3.7.3', '3.6.0', undefined],
+    ['3.6.16', '3.6.0', undefined],
+    ['3.6.16', '3.7.0', 'Cannot refresh to etcd 3.6.16: cluster version is 3.7.0, etcd would not start'],
+    // a skipped minor
+    ['3.7.3', '3.5.0', 'Cannot refresh to etcd 3.7.3: cluster version is 3.5.0, etcd would not start'],
+    // nobody answers: not refused (the health gate catches what follows)
+    ['3.5.30', undefined, undefined],
+  ])('to etcd %s with cluster version %s', (target, cluster, refusal) => {
+    expect(clusterVersionRefusal(target, cluster)).toBe(refusal);
   });
 });

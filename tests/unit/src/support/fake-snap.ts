@@ -5,8 +5,11 @@ import type { SnapAdapter } from '../../../../src/effects.js';
 import { unitPaths } from '../../../../src/paths.js';
 import type { FakeEtcdCluster } from './fake-etcd.js';
 
-/** The store, as the simulator's: snap revision -> etcd version (revision 4 is a release whose daemon fails). */
-export const STORE: Readonly<Record<string, string>> = { '1': '3.4.23', '2': '3.5.16', '3': '3.5.30', '4': '3.5.31' };
+/**
+ * The store, as the simulator's: snap revision -> etcd version (revision 4 is a release whose daemon fails),
+ * plus 3.6 and 3.7 revisions for the minor refreshes the harness plays.
+ */
+export const STORE: Readonly<Record<string, string>> = { '1': '3.4.23', '2': '3.5.16', '3': '3.5.30', '4': '3.5.31', '5': '3.6.13', '6': '3.6.16', '7': '3.7.3' };
 export const BROKEN_REVISION = '4';
 
 export class FakeSnap implements SnapAdapter {

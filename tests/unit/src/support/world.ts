@@ -50,6 +50,9 @@ export const BUILDS = {
   etcd3516: { revision: 10, charmVersion: '3.5/1.0.0', workload: '3.5.16', snapRevision: '2' },
   etcd3530: { revision: 11, charmVersion: '3.5/1.1.0', workload: '3.5.30', snapRevision: '3' },
   broken3531: { revision: 12, charmVersion: '3.5/1.2.0', workload: '3.5.31', snapRevision: '4' },
+  etcd3613: { revision: 13, charmVersion: '3.6/1.0.0', workload: '3.6.13', snapRevision: '5' },
+  etcd3616: { revision: 14, charmVersion: '3.6/1.1.0', workload: '3.6.16', snapRevision: '6' },
+  etcd373: { revision: 15, charmVersion: '3.7/1.0.0', workload: '3.7.3', snapRevision: '7' },
 } as const satisfies Record<string, CharmBuild>;
 
 export const refreshVersionsToml = (b: CharmBuild): string => `charm = "${b.charmVersion}"

@@ -1,0 +1,142 @@
+/**
+ * The wired charm through the etcd 3.5 -> 3.6 -> 3.7 refreshes on the
+ * harness: which refreshes start, the config each unit renders for the etcd
+ * its snap runs, and the cluster-version guard on going back a minor. The
+ * etcd facts behind them are measured in tests/integration/etcd/upgrade-36-37.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import yaml from 'js-yaml';
+import { afterEach, describe, expect, it } from 'vitest';
+import { unitPaths } from '../../../../src/paths.js';
+import type { CharmBuild } from '../support/world.js';
+import { BUILDS, World } from '../support/world.js';
+
+let world: World;
+afterEach(() => world?.cleanup());
+
+const revisions = () => [...world.units.values()].sort((a, b) => a.n - b.n).map((u) => u.snap.revision());
+const versions = () => ['charmed-etcd0', 'charmed-etcd1', 'charmed-etcd2'].map((name) => world.cluster.memberByName(name)?.version);
+const configOf = (n: number) => yaml.load(readFileSync(unitPaths(world.unit(n).root).configFile, 'utf8')) as Record<string, unknown>;
+/** The version-dependent keys of unit `n`'s etcd.conf.yml. */
+const dialectOf = (n: number) => {
+  const c = configOf(n);
+  return { enableV2: 'enable-v2' in c, maxSnapshots: 'max-snapshots' in c, rotation: c['enable-log-rotation'] === true };
+};
+const FOR_35 = { enableV2: true, maxSnapshots: true, rotation: true };
+const FOR_36 = { enableV2: false, maxSnapshots: false, rotation: true };
+
+async function deployed(build: CharmBuild, pause?: string): Promise<World> {
+  world = new World({ build });
+  if (pause !== undefined) world.config = { 'pause-after-unit-refresh': pause };
+  await world.deploy(3);
+  return world;
+}
+
+describe('3.5 -> 3.6', () => {
+  it('3.5.30 -> 3.6.13 completes; each unit renders its config for the etcd its snap runs; the cluster version becomes 3.6', async () => {
+    await deployed(BUILDS.etcd3530);
+    expect([0, 1, 2].map(dialectOf)).toEqual([FOR_35, FOR_35, FOR_35]);
+    await world.refreshCharm(BUILDS.etcd3613, [2, 1, 0]);
+    await world.settle();
+    // Paused after unit 2: units 0 and 1 run the 3.6 charm code on the 3.5.30 snap, and render for 3.5.30.
+    expect(revisions()).toEqual(['3', '3', '5']);
+    expect(versions()).toEqual(['3.5.30', '3.5.30', '3.6.13']);
+    expect([0, 1, 2].map(dialectOf)).toEqual([FOR_35, FOR_35, FOR_36]);
+    expect(world.cluster.clusterVersion).toBe('3.5');
+    expect(world.appStatus.message).toMatch(/^Refreshing\. Check units >=2 are healthy & run `resume-refresh` on unit 1/);
+
+    const resumed = await world.action(1, 'resume-refresh');
+    expect(resumed.actionResult?.status).toBe('completed');
+    await world.settle();
+    expect(versions()).toEqual(['3.6.13', '3.6.13', '3.6.13']);
+    expect([0, 1, 2].map(dialectOf)).toEqual([FOR_36, FOR_36, FOR_36]);
+    expect(world.cluster.clusterVersion).toBe('3.6');
+    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+  });
+
+  it('rolls back to 3.5.30 while the cluster version is still 3.5, and the rolled-back unit renders for 3.5 again', async () => {
+    await deployed(BUILDS.etcd3530);
+    await world.refreshCharm(BUILDS.etcd3613, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.5.30', '3.5.30', '3.6.13']);
+    await world.refreshCharm(BUILDS.etcd3530, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.5.30', '3.5.30', '3.5.30']);
+    expect([0, 1, 2].map(dialectOf)).toEqual([FOR_35, FOR_35, FOR_35]);
+    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+  });
+
+  it('once every member runs 3.6, forcing a refresh back to 3.5.30 is refused before any member stops', async () => {
+    await deployed(BUILDS.etcd3530, 'none');
+    await world.refreshCharm(BUILDS.etcd3613, [2, 1, 0]);
+    await world.settle();
+    expect(world.cluster.clusterVersion).toBe('3.6');
+    await world.refreshCharm(BUILDS.etcd3530);
+    await world.settle();
+    // A minor downgrade: incompatible, nothing refreshes.
+    expect(world.appStatus).toEqual({ status: 'blocked', message: 'Refresh incompatible. Rollback with `juju refresh --revision 13`' });
+    const stopsBefore = world.unit(2).snap.calls.filter((c) => c.startsWith('stop')).length;
+    const forced = await world.action(2, 'force-refresh-start', { 'check-compatibility': false });
+    expect(forced.actionResult).toMatchObject({ status: 'completed', results: { result: 'Refresh started. Failed to refresh unit 2. Unit 2 will retry refresh on the next Juju event' } });
+    await world.hook(2, 'update-status');
+    expect(world.unit(2).unitStatus).toEqual({ status: 'blocked', message: 'Cannot refresh to etcd 3.5.30: cluster version is 3.6.0, etcd would not start' });
+    expect(world.unit(2).snap.calls.filter((c) => c.startsWith('stop')).length).toBe(stopsBefore);
+    expect(world.cluster.isRunning('charmed-etcd2')).toBe(true);
+    expect(revisions()).toEqual(['5', '5', '5']);
+  });
+
+  it('from 3.5.16 is incompatible: etcd below 3.5.26 must first refresh to a later 3.5 patch', async () => {
+    await deployed(BUILDS.etcd3516);
+    await world.refreshCharm(BUILDS.etcd3613);
+    await world.settle();
+    expect(world.appStatus).toEqual({ status: 'blocked', message: 'Refresh incompatible. Rollback with `juju refresh --revision 10`' });
+    expect(revisions()).toEqual(['2', '2', '2']);
+  });
+});
+
+describe('patches within 3.6', () => {
+  it('3.6.13 -> 3.6.16 completes, and a rollback mid-way returns to 3.6.13', async () => {
+    await deployed(BUILDS.etcd3613);
+    await world.refreshCharm(BUILDS.etcd3616, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.6.13', '3.6.13', '3.6.16']);
+    await world.refreshCharm(BUILDS.etcd3613, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.6.13', '3.6.13', '3.6.13']);
+    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+
+    await world.refreshCharm(BUILDS.etcd3616, [2, 1, 0]);
+    await world.settle();
+    await world.action(1, 'resume-refresh');
+    await world.settle();
+    expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
+    expect(world.cluster.clusterVersion).toBe('3.6');
+    expect([0, 1, 2].map(dialectOf)).toEqual([FOR_36, FOR_36, FOR_36]);
+  });
+});
+
+describe('3.6 -> 3.7', () => {
+  it('3.6.16 -> 3.7.3 completes; going back to 3.6.16 works while the cluster is 3.6 and is refused once it is 3.7', async () => {
+    await deployed(BUILDS.etcd3616);
+    await world.refreshCharm(BUILDS.etcd373, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.6.16', '3.6.16', '3.7.3']);
+    expect(world.cluster.clusterVersion).toBe('3.6');
+    await world.refreshCharm(BUILDS.etcd3616, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
+
+    world.config = { 'pause-after-unit-refresh': 'none' };
+    await world.refreshCharm(BUILDS.etcd373, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.7.3', '3.7.3', '3.7.3']);
+    expect(world.cluster.clusterVersion).toBe('3.7');
+    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+
+    await world.refreshCharm(BUILDS.etcd3616);
+    await world.action(2, 'force-refresh-start', { 'check-compatibility': false });
+    await world.hook(2, 'update-status');
+    expect(world.unit(2).unitStatus).toEqual({ status: 'blocked', message: 'Cannot refresh to etcd 3.6.16: cluster version is 3.7.0, etcd would not start' });
+    expect(versions()).toEqual(['3.7.3', '3.7.3', '3.7.3']);
+  });
+});
