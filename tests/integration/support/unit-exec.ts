@@ -88,18 +88,21 @@ export interface EndpointStatusLine {
 }
 
 /**
- * Parses `endpoint status -w simple`: `endpoint, id, version, db size, is leader, is learner, ...`.
+ * Parses `endpoint status -w simple`: `endpoint, id, version, ..., is leader, is learner, ...`.
+ * The columns between the version and the two booleans differ by etcdctl
+ * version (3.4/3.5: db size; 3.6+: storage version, db size, db size in use,
+ * quota usage, quota), so the booleans are the first adjacent pair after the version.
  * @throws Error on a line of another shape.
  */
 export function parseEndpointStatus(stdout: string): EndpointStatusLine[] {
+  const bool = (x: string | undefined): boolean => x === 'true' || x === 'false';
   return stdout
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((line) => {
       const f = line.split(', ').map((x) => x.trim());
-      if (f.length < 6 || !/^[0-9a-f]+$/.test(f[1] ?? '') || !['true', 'false'].includes(f[4] ?? '') || !['true', 'false'].includes(f[5] ?? '')) {
-        throw new Error(`unexpected endpoint status line: ${JSON.stringify(line)}`);
-      }
-      return { endpoint: f[0]!, id: f[1]!, version: f[2]!, isLeader: f[4] === 'true', isLearner: f[5] === 'true' };
+      const at = f.findIndex((x, i) => i > 2 && bool(x) && bool(f[i + 1]));
+      if (at < 0 || !/^[0-9a-f]+$/.test(f[1] ?? '')) throw new Error(`unexpected endpoint status line: ${JSON.stringify(line)}`);
+      return { endpoint: f[0]!, id: f[1]!, version: f[2]!, isLeader: f[at] === 'true', isLearner: f[at + 1] === 'true' };
     });
 }
