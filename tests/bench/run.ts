@@ -21,6 +21,7 @@ import { markdownTable } from './markdown.js';
 import type { BenchFailure, Figure } from './markdown.js';
 import { measureRefresh } from './refresh.js';
 import { measureScaleUp } from './scale-up.js';
+import { pinnedEtcd } from '../support/etcd-binaries.js';
 
 const BENCHES = ['hook-latency', 'refresh', 'writes', 'scale-up'] as const;
 type Bench = (typeof BENCHES)[number];
@@ -28,7 +29,7 @@ type Bench = (typeof BENCHES)[number];
 const USAGE = `usage: npm run bench -- [${BENCHES.join('|')} ...] [options]
   --runs N          update-status hooks to time (default 20, at least 20 for the README)
   --units 3,5       model sizes for the refresh benchmark (default 3,5)
-  --from V --to V   etcd versions of the refresh (default 3.5.16 → 3.5.30)
+  --from V --to V   etcd versions of the refresh (default ${pinnedEtcd()}, what the charm pins, → 3.6.16)
   --write-rate N    writes started per second during the refresh (default 100)
   --timeout S       seconds a refresh or scale-up may take (default 300 + 60 per unit)
   --retry-scale F   Juju's hook retry back-off times F (default 1: Juju's own timing)
@@ -43,8 +44,8 @@ function parseOptions(argv: readonly string[]) {
     options: {
       runs: { type: 'string', default: '20' },
       units: { type: 'string', default: '3,5' },
-      from: { type: 'string', default: '3.5.16' },
-      to: { type: 'string', default: '3.5.30' },
+      from: { type: 'string', default: pinnedEtcd() },
+      to: { type: 'string', default: '3.6.16' },
       'write-rate': { type: 'string', default: '100' },
       timeout: { type: 'string' },
       'retry-scale': { type: 'string', default: '1' },

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { unitPaths } from '../../../src/paths.js';
 import { unitRoot } from '../../sim/home.js';
 import { daemonPid } from '../../sim/snapd/index.js';
-import { PINNED_ETCD } from '../../support/etcd-binaries.js';
+import { pinnedEtcd } from '../../support/etcd-binaries.js';
 import { z } from 'zod';
 import type { SimModel } from '../../sim/testing.js';
 import { useCharmModel } from '../support/charm-model.js';
@@ -54,7 +54,7 @@ describe('a single unit', () => {
 
   it('runs the etcd it pins, as the real snap does: as snap_daemon, on storages the charm gave it, logging to the logs storage', async () => {
     const status = await model().status();
-    expect(status.units['charmed-etcd/0']).toMatchObject({ 'etcd-version': PINNED_ETCD, 'snap-revision': '5' });
+    expect(status.units['charmed-etcd/0']).toMatchObject({ 'etcd-version': pinnedEtcd(), 'snap-revision': '5' });
     const root = unitRoot(model().home, 'charmed-etcd/0');
     const paths = unitPaths(root);
     const pid = daemonPid(root);
