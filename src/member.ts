@@ -41,7 +41,7 @@ async function checkExistingData(ctx: MemberContext): Promise<CharmStatus | unde
   if (verdict === 'foreign') {
     ctx.scope.log.error(
       `${paths.memberDir} holds etcd data this unit did not write (storage reused from another member or cluster); ` +
-        'the charm does not delete it. Move it away (or detach the storage and attach an empty one), then run `juju resolve` or wait for the next hook.',
+        'the charm does not delete it. Move it away (or detach the storage and attach an empty one); the next hook (at the latest update-status) starts the member.',
     );
     return { name: 'blocked', message: STATUS.foreignData };
   }
