@@ -22,9 +22,9 @@ export function hookToolCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** `go` with no network and no toolchain switch: the client needs the standard library only. */
-async function go(args: readonly string[], env: Record<string, string> = {}): Promise<string> {
+async function go(args: readonly string[], env: NodeJS.ProcessEnv, extra: Record<string, string> = {}): Promise<string> {
   try {
-    const r = await execa('go', args, { cwd: JUJUC_SOURCE_DIR, env: { GOTOOLCHAIN: 'local', GOPROXY: 'off', ...env } });
+    const r = await execa('go', args, { cwd: JUJUC_SOURCE_DIR, extendEnv: false, env: { ...env, GOTOOLCHAIN: 'local', GOPROXY: 'off', ...extra } });
     return r.stdout;
   } catch (error) {
     const e = error as { code?: string; stderr?: string; shortMessage?: string };
@@ -39,8 +39,8 @@ async function go(args: readonly string[], env: Record<string, string> = {}): Pr
 }
 
 /** A hash of the Go sources and the Go version: the cache key. */
-async function sourceKey(): Promise<string> {
-  const hash = createHash('sha256').update(await go(['version']));
+async function sourceKey(env: NodeJS.ProcessEnv): Promise<string> {
+  const hash = createHash('sha256').update(await go(['version'], env));
   for (const name of readdirSync(JUJUC_SOURCE_DIR).filter((n) => n.endsWith('.go') || n === 'go.mod').sort()) {
     hash.update(`\0${name}\0`).update(readFileSync(path.join(JUJUC_SOURCE_DIR, name)));
   }
@@ -48,17 +48,18 @@ async function sourceKey(): Promise<string> {
 }
 
 /**
- * The path of the jujuc binary for the current sources, built when the cache lacks it.
- * Throws with a clear message when `go` is missing or the build fails.
+ * The path of the jujuc binary for the current sources, built when the cache lacks it;
+ * `go` is found and run with `env`. Throws with a clear message when `go` is missing
+ * or the build fails.
  */
 export async function buildJujuc(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const dir = path.join(hookToolCacheDir(env), await sourceKey());
+  const dir = path.join(hookToolCacheDir(env), await sourceKey(env));
   const binary = path.join(dir, JUJUC);
   if (existsSync(binary)) return binary;
   mkdirSync(dir, { recursive: true });
   const temp = path.join(dir, `.${JUJUC}.${process.pid}.${Date.now()}`);
   try {
-    await go(['build', '-trimpath', '-buildvcs=false', '-ldflags=-s -w', '-o', temp, '.'], { CGO_ENABLED: '0' });
+    await go(['build', '-trimpath', '-buildvcs=false', '-ldflags=-s -w', '-o', temp, '.'], env, { CGO_ENABLED: '0' });
     renameSync(temp, binary);
   } finally {
     rmSync(temp, { force: true });
