@@ -125,6 +125,15 @@ describe('hook tools against the controller', () => {
     await reader.close(0);
   });
 
+  it('carries a large non-ASCII stdin whole, however the socket splits it', async () => {
+    const ctx = await open('tiny/0', 'update-status');
+    // 3-byte characters across several socket reads: a split one must not become U+FFFD.
+    const big = `${'✓é'.repeat(40_000)}x`;
+    expect(await ctx.tool('relation-set', ['-r', 'peers:0', '--file', '-'], `big: "${big}"\n`)).toMatchObject({ exitCode: 0 });
+    expect((await ctx.tool('relation-get', ['-r', 'peers:0', 'big', 'tiny/0'])).stdout).toBe(big);
+    await ctx.close(0);
+  });
+
   it('records every tool call of a hook with the time it took', async () => {
     const records = model().hookRecords().filter((r) => r.event === 'config-changed');
     expect(records.length).toBeGreaterThan(0);

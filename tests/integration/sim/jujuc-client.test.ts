@@ -17,6 +17,8 @@ type Answer = Message | 'hang-up';
 
 interface FakeAgent {
   readonly requests: Message[];
+  /** Each request line as it came, before JSON.parse. */
+  readonly lines: string[];
   /** Resolves with the first tool-timing line for `tool` the agent receives. */
   timingOf(tool: string): Promise<Message>;
   close(): Promise<void>;
@@ -25,6 +27,7 @@ interface FakeAgent {
 /** A unit agent listening on `listenPath` that answers each tool request with `answer(request)`. */
 async function fakeAgent(listenPath: string, answer: (request: Message) => Answer): Promise<FakeAgent> {
   const requests: Message[] = [];
+  const lines: string[] = [];
   const timings: Message[] = [];
   const waiting = new Map<string, (m: Message) => void>();
   const server: Server = createServer((socket) => {
@@ -32,7 +35,8 @@ async function fakeAgent(listenPath: string, answer: (request: Message) => Answe
     socket.on('data', (chunk) => {
       buffer += chunk.toString('utf8');
       for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n')) {
-        const message = JSON.parse(buffer.slice(0, nl)) as Message;
+        const line = buffer.slice(0, nl);
+        const message = JSON.parse(line) as Message;
         buffer = buffer.slice(nl + 1);
         if (message['type'] === 'tool-timing') {
           timings.push(message);
@@ -40,6 +44,7 @@ async function fakeAgent(listenPath: string, answer: (request: Message) => Answe
           continue;
         }
         requests.push(message);
+        lines.push(line);
         const reply = answer(message);
         if (reply === 'hang-up') socket.destroy();
         else socket.write(`${JSON.stringify(reply)}\n`);
@@ -50,6 +55,7 @@ async function fakeAgent(listenPath: string, answer: (request: Message) => Answe
   await new Promise<void>((resolve) => server.listen(listenPath, resolve));
   return {
     requests,
+    lines,
     timingOf: (tool) => {
       const ready = timings.find((t) => t['tool'] === tool);
       return ready ? Promise.resolve(ready) : new Promise((resolve) => waiting.set(tool, resolve));
@@ -138,6 +144,10 @@ describe('jujuc against a unit agent', () => {
     answer = () => ({ stdout: '', stderr: '', exitCode: 0 });
     await call('relation-set', ['k=ünïcödé ✓\u0001\ttab'], hookEnv());
     expect(agent.requests.at(-1)?.['args']).toEqual(['k=ünïcödé ✓\u0001\ttab']);
+    // Sent as ASCII (\u escapes): the controller decodes each socket read on its own.
+    expect(agent.lines.at(-1)).toMatch(/^[\x20-\x7e]*$/);
+    await call('relation-set', ['k=🙂'], hookEnv());
+    expect(agent.lines.at(-1)).toContain('"k=\\ud83d\\ude42"');
   });
 
   it('writes a lone surrogate in the answer as U+FFFD, as the Node client did', async () => {

@@ -22,6 +22,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 type toolRequest struct {
@@ -150,9 +152,26 @@ func readsStdin(args []string) bool {
 	return false
 }
 
-// send writes one JSON line (no HTML escaping: the texts go to a terminal, not a page).
+// send writes one JSON line in ASCII only, every other character as a \u escape:
+// the controller decodes each socket read as UTF-8 on its own, so a multi-byte
+// character split between two reads would come out as U+FFFD.
 func send(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	out := make([]byte, 0, len(data)+1)
+	for _, r := range string(data) {
+		if r < utf8.RuneSelf {
+			out = append(out, byte(r))
+			continue
+		}
+		if hi, lo := utf16.EncodeRune(r); hi != utf8.RuneError {
+			out = fmt.Appendf(out, `\u%04x\u%04x`, hi, lo)
+		} else {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		}
+	}
+	_, err = w.Write(append(out, '\n'))
+	return err
 }
