@@ -3,8 +3,9 @@
 // (cmd/jujud/main.go hookToolMain in juju/juju), it parses nothing: it forwards
 // argv[0]'s base name and the arguments to the unit agent at
 // JUJU_AGENT_SOCKET_ADDRESS and prints what the agent answers; the controller
-// parses the flags and writes the error texts with Juju's rules
-// (worker/uniter/runner/jujuc/server.go runs the command on the agent's side).
+// parses the flags and writes the error texts with Juju's rules, as the unit
+// agent's Jujuc.Main does (worker/uniter/runner/jujuc/server.go, under
+// internal/ since Juju 4).
 //
 // The wire is the simulator's, not Juju's net/rpc gob: one JSON line out
 // {type:"tool", contextId, tool, args, stdin?}, one JSON line back
