@@ -1,7 +1,8 @@
 /**
  * Hook latency: update-status through the real `dispatch` on a settled model,
  * one hook at a time (round robin over the units, so no two hooks compete for the
- * CPU), beside bare `node -e 0` start-up measured in the same run.
+ * CPU), beside bare `node -e 0` start-up measured in the same run. Hook-tool time
+ * is also given per call: each call as its tool process measured it, start-up included.
  */
 import { spawnSync } from 'node:child_process';
 import type { HookRecord } from '../sim/testing.js';
@@ -22,6 +23,10 @@ export interface HookLatencyFigure {
   readonly node_baseline_ms: number;
   /** Median hook-tool calls per hook. */
   readonly tool_calls: number;
+  /** Median over every tool call of these hooks of its time (process start to answer written). */
+  readonly tool_call_ms: number;
+  /** 90th percentile of the same. */
+  readonly tool_call_p90_ms: number;
   /** Median relation-set calls per hook. */
   readonly relation_writes: number;
   readonly failed_hooks: number;
@@ -47,6 +52,7 @@ export function summarizeHooks(records: readonly HookRecord[], units: number, no
   const hooks = records.filter((r) => r.kind === 'hook' && r.event === 'update-status');
   if (hooks.length === 0) throw new Error('no update-status hook ran');
   const toolMs = hooks.map((h) => sum(h.toolCalls.map(callMs)));
+  const calls = hooks.flatMap((h) => h.toolCalls.map(callMs));
   return {
     bench: 'hook-latency',
     hook: 'update-status',
@@ -58,6 +64,8 @@ export function summarizeHooks(records: readonly HookRecord[], units: number, no
     charm_ms: round(median(hooks.map((h, i) => h.durationMs - (toolMs[i] as number)))),
     node_baseline_ms: round(nodeMs),
     tool_calls: median(hooks.map((h) => h.toolCalls.length)),
+    tool_call_ms: calls.length === 0 ? 0 : round(median(calls), 2),
+    tool_call_p90_ms: calls.length === 0 ? 0 : round(percentile(calls, 90), 2),
     relation_writes: median(hooks.map((h) => h.toolCalls.filter((c) => c.tool === 'relation-set').length)),
     failed_hooks: hooks.filter((h) => h.exitCode !== 0).length,
   };

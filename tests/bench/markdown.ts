@@ -20,7 +20,7 @@ function describe(f: Figure): [string, string, string] {
       return [
         `Hook latency (${f.hook}, ${f.units} units, ${f.runs} runs)`,
         `median ${f.median_ms} ms, p90 ${f.p90_ms} ms`,
-        `bare \`node -e 0\` ${f.node_baseline_ms} ms; hook tools ${f.tool_ms} ms (${f.tool_calls} calls, ${f.relation_writes} relation-set); charm ${f.charm_ms} ms`,
+        `bare \`node -e 0\` ${f.node_baseline_ms} ms; hook tools ${f.tool_ms} ms (${f.tool_calls} calls, ${f.tool_call_ms} ms a call, p90 ${f.tool_call_p90_ms} ms; ${f.relation_writes} relation-set); charm ${f.charm_ms} ms`,
       ];
     case 'refresh':
       return [

@@ -1,41 +1,40 @@
-/** Builds a model's executables: the hook tools (one esbuild bundle, one symlink per tool) and the fake snapd's. */
-import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+/** Builds a model's executables: the hook tools (one Go binary, one symlink per tool) and the fake snapd's. */
+import { existsSync, lstatSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { TOOL_NAMES } from '../../lib/juju/testing/fake-juju/tools/index.js';
+import { buildJujuc, JUJUC } from './hook-tool/build.js';
 import type { SimHome } from './home.js';
 import { writeSnapTools } from './snapd/index.js';
 
-const HOOK_TOOL_SOURCE = fileURLToPath(new URL('./hook-tool/main.ts', import.meta.url));
-const BUNDLE = 'hook-tool.cjs';
+/** Replaces whatever is at `link` (file, link, dangling link) with a symlink to `target`. */
+function relink(link: string, target: string): void {
+  if (existsSync(link) || isSymlink(link)) rmSync(link, { force: true });
+  symlinkSync(target, link);
+}
+
+const isSymlink = (p: string): boolean => {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+};
 
 /**
- * Writes the hook tools into `home.hookToolsDir`: `hook-tool.cjs` and a symlink to it for
- * every tool the fake Juju implements. Returns the tool names. Throws when esbuild fails.
+ * Writes the hook tools into `home.hookToolsDir`: `jujuc`, a link to the cached Go
+ * binary, and a symlink to it for every tool the fake Juju implements (as Juju links
+ * each tool to jujuc). Returns the tool names. Throws when go is missing or fails.
  */
 export async function writeHookTools(home: SimHome): Promise<readonly string[]> {
   const dir = home.hookToolsDir;
   mkdirSync(dir, { recursive: true });
-  const bundle = path.join(dir, BUNDLE);
-  await build({
-    entryPoints: [HOOK_TOOL_SOURCE],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
-    logLevel: 'warning',
-  });
-  chmodSync(bundle, 0o755);
-  for (const name of TOOL_NAMES) {
-    const link = path.join(dir, name);
-    if (existsSync(link)) rmSync(link);
-    symlinkSync(BUNDLE, link);
-  }
+  relink(path.join(dir, JUJUC), await buildJujuc());
+  for (const name of TOOL_NAMES) relink(path.join(dir, name), JUJUC);
   return TOOL_NAMES;
 }
+
+/** True when the model's hook tools are in place (their binary reachable through the link). */
+export const hookToolsWritten = (home: SimHome): boolean => existsSync(path.join(home.hookToolsDir, JUJUC));
 
 /** Builds both tool sets for the model. */
 export async function writeModelTools(home: SimHome): Promise<void> {

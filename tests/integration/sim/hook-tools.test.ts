@@ -1,5 +1,5 @@
 /**
- * Contract tests of the hook-tool executables: the real bundle on PATH, talking to a
+ * Contract tests of the hook-tool executables: the real jujuc binary on PATH, talking to a
  * real controller over its socket, in hook contexts opened through the controller's
  * test seam (no charm process), checked against reference/juju-contract.md §2–3.
  */
@@ -108,6 +108,30 @@ describe('hook tools against the controller', () => {
     const ctx = await open('tiny/0', 'update-status');
     await ctx.close(0);
     expect(await ctx.tool('is-leader', [])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/^ERROR /) });
+  });
+
+  it('round-trips non-ASCII values, from argv and from stdin (--file=-), through the Go client', async () => {
+    await model().wait();
+    const ctx = await open('tiny/0', 'update-status');
+    const value = 'héllo ✓ 🙂 tab\there';
+    expect(await ctx.tool('relation-set', ['-r', 'peers:0', `uni=${value}`])).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    expect((await ctx.tool('relation-get', ['-r', 'peers:0', 'uni', 'tiny/0'])).stdout).toBe(value);
+    expect(await ctx.tool('relation-set', ['-r', 'peers:0', '--file=-'], 'multi: "línea 1\\nlínea 2 ✓"\n')).toMatchObject({ exitCode: 0 });
+    expect(JSON.parse((await ctx.tool('relation-get', ['--format=json', '-r', 'peers:0', 'multi', 'tiny/0'])).stdout)).toBe('línea 1\nlínea 2 ✓');
+    await ctx.close(0);
+    await model().wait();
+    const reader = await open('tiny/1', 'update-status');
+    expect((await reader.tool('relation-get', ['-r', 'peers:0', 'uni', 'tiny/0'])).stdout).toBe(value);
+    await reader.close(0);
+  });
+
+  it('carries a large non-ASCII stdin whole, however the socket splits it', async () => {
+    const ctx = await open('tiny/0', 'update-status');
+    // 3-byte characters across several socket reads: a split one must not become U+FFFD.
+    const big = `${'✓é'.repeat(40_000)}x`;
+    expect(await ctx.tool('relation-set', ['-r', 'peers:0', '--file', '-'], `big: "${big}"\n`)).toMatchObject({ exitCode: 0 });
+    expect((await ctx.tool('relation-get', ['-r', 'peers:0', 'big', 'tiny/0'])).stdout).toBe(big);
+    await ctx.close(0);
   });
 
   it('records every tool call of a hook with the time it took', async () => {

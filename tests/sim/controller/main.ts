@@ -16,7 +16,7 @@ import { InputError } from '../parse.js';
 import { RequestSchema, SettingsInputSchema } from '../protocol.js';
 import type { Request } from '../protocol.js';
 import { shutdownAll } from '../snapd/index.js';
-import { writeModelTools } from '../tools-build.js';
+import { hookToolsWritten, writeModelTools } from '../tools-build.js';
 import { Engine } from './engine.js';
 import { applyConfig, charmFromSource, handleRequest } from './requests.js';
 import { loadState } from './state.js';
@@ -44,7 +44,7 @@ for (const [name, pid] of readPidFiles(home)) {
 const saved = loadState(home);
 const subnet = saved?.subnet ?? claimSubnet();
 if (saved) reclaimSubnet(saved.subnet);
-if (!existsSync(`${home.hookToolsDir}/hook-tool.cjs`) || !existsSync(`${home.snapToolsDir}/snap`)) await writeModelTools(home);
+if (!hookToolsWritten(home) || !existsSync(`${home.snapToolsDir}/snap`)) await writeModelTools(home);
 
 let engine: Engine | undefined = saved ? new Engine(home, saved) : undefined;
 let updateStatusTimer: NodeJS.Timeout | undefined;

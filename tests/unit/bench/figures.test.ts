@@ -72,6 +72,8 @@ describe('summarizeHooks', () => {
       55,
     );
     expect(figure).toMatchObject({ runs: 2, median_ms: 600, tool_ms: 65, charm_ms: 535, tool_calls: 2, relation_writes: 0.5, node_baseline_ms: 55, failed_hooks: 0 });
+    // Per call, over all four calls (30, 40, 10, 50): median 35, p90 47.
+    expect(figure).toMatchObject({ tool_call_ms: 35, tool_call_p90_ms: 47 });
   });
 
   it('refuses to summarize when no update-status ran', () => {
@@ -80,6 +82,11 @@ describe('summarizeHooks', () => {
 });
 
 describe('markdownTable', () => {
+  it('shows the hook-tool time per call beside the hook\'s own time', () => {
+    const figure = summarizeHooks([{ unit: 'a/0', event: 'update-status', kind: 'hook', startedAt: '', durationMs: 100, exitCode: 0, toolCalls: [{ tool: 'is-leader', exitCode: 0, ms: 2.5, serverMs: 0.1 }] }], 1, 50);
+    expect(markdownTable([figure], [])).toContain('hook tools 2.5 ms (1 calls, 2.5 ms a call, p90 2.5 ms; 0 relation-set); charm 97.5 ms');
+  });
+
   it('has a row per figure and per failure, escaping pipes', () => {
     const table = markdownTable(
       [{ bench: 'scale-up', seconds: 20.5, from_units: 3, to_units: 4, learner_s: 3.1, voter_s: 8.9, hooks: 30, failed_hooks: 0 }],
