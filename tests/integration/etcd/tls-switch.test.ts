@@ -10,7 +10,8 @@ import { tlsFetch } from '../../../src/etcd/tls-fetch.js';
 import { etcdBinDir, pinnedEtcd } from '../../support/etcd-binaries.js';
 import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
 import { createTestCa, type TestCa } from '../../support/test-ca.js';
-import { charmCluster, clusterClient, eventually, stopAll, stopMember, startMember, waitHealthy, type RunningMember } from './etcd-process.js';
+import { charmCluster, clusterClient } from './etcd-cluster.js';
+import { eventually, stopAll, stopMember, startMember, waitHealthy, type RunningMember } from './etcd-process.js';
 import { clientFetch, issueMaterial, tlsConfig, type KindMaterial } from './tls-material.js';
 
 /*
