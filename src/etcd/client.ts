@@ -297,6 +297,14 @@ export class EtcdClient {
     }
   }
 
+  /**
+   * One authenticated request to any member that answers: for operations
+   * kept in their own modules (src/etcd/auth-admin.ts), by gateway path.
+   */
+  request<T>(path: string, body: unknown, schema: z.ZodType<T>, operation: string): Promise<T> {
+    return this.#anyCall(path, body, schema, operation);
+  }
+
   async #anyCall<T>(path: string, body: unknown, schema: z.ZodType<T>, operation: string): Promise<T> {
     return this.#any(operation, (ep) => this.#call(ep, path, body, schema, operation));
   }

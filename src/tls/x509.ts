@@ -102,6 +102,10 @@ export interface ParsedCertificate extends NameAndSans {
   readonly notBefore: Date;
   readonly notAfter: Date;
   readonly isCa: boolean;
+  /** A BasicConstraints extension is present (whatever it says). */
+  readonly hasBasicConstraints: boolean;
+  /** Its key usage allows signing certificates or CRLs (keyCertSign or cRLSign). */
+  readonly signsCertificates: boolean;
   /** SHA-256 of the DER, colon-separated hex (as `openssl x509 -fingerprint -sha256`). */
   readonly fingerprint256: string;
   readonly issuer: string;
@@ -113,12 +117,15 @@ export function parseCertificate(pem: string): ParsedCertificate {
   const cert = new x509.X509Certificate(pem.trim());
   const node = new NodeX509(pem.trim());
   const constraints = extension(cert.extensions, x509.BasicConstraintsExtension);
+  const usages = extension(cert.extensions, x509.KeyUsagesExtension)?.usages ?? 0;
   return {
     ...namesOf(cert.subjectName, extension(cert.extensions, x509.SubjectAlternativeNameExtension), cert.publicKey),
     pem: `${cert.toString('pem')}\n`,
     notBefore: cert.notBefore,
     notAfter: cert.notAfter,
     isCa: constraints?.ca ?? false,
+    hasBasicConstraints: constraints !== null,
+    signsCertificates: (usages & (x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign)) !== 0,
     fingerprint256: node.fingerprint256,
     issuer: cert.issuer,
     subject: cert.subject,

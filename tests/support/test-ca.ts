@@ -23,7 +23,7 @@ export interface IssuedCertificate {
 export interface TestCa {
   readonly certificatePem: string;
   /** Signs `csrPem`; `validityMs` defaults to 90 days (SSC's `certificate-validity` default). */
-  issue(csrPem: string, options?: { readonly validityMs?: number; readonly notBefore?: Date }): Promise<IssuedCertificate>;
+  issue(csrPem: string, options?: { readonly validityMs?: number; readonly notBefore?: Date; readonly basicConstraints?: boolean }): Promise<IssuedCertificate>;
 }
 
 let serial = 1;
@@ -64,7 +64,8 @@ export async function createTestCa(commonName = 'etcd', validityMs = 365 * DAY_M
         signingKey: keys.privateKey,
         signingAlgorithm: ALG,
         extensions: [
-          new x509.BasicConstraintsExtension(false, undefined, true),
+          // Some issuers leave BasicConstraints out of leaves; Canonical's charm refuses those as client certificates.
+          ...(options.basicConstraints === false ? [] : [new x509.BasicConstraintsExtension(false, undefined, true)]),
           new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
           // etcd uses one certificate both to serve and to dial its peers, so both purposes.
           new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),

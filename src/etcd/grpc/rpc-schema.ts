@@ -65,6 +65,13 @@ message AuthUserAddRequest { string name = 1; string password = 2; UserAddOption
 message AuthUserGrantRoleRequest { string user = 1; string role = 2; }
 message AuthUserChangePasswordRequest { string name = 1; string password = 2; }
 message AuthUserListResponse { ResponseHeader header = 1; repeated string users = 2; }
+message AuthNameRequest { string name = 1; }
+message AuthRoleRequest { string role = 1; }
+message Permission { enum Type { READ = 0; WRITE = 1; READWRITE = 2; } Type permType = 1; bytes key = 2; bytes range_end = 3; }
+message AuthRoleGrantPermissionRequest { string name = 1; Permission perm = 2; }
+message AuthRoleRevokePermissionRequest { string role = 1; bytes key = 2; bytes range_end = 3; }
+message AuthRoleGetResponse { ResponseHeader header = 1; repeated Permission perm = 2; }
+message AuthRoleListResponse { ResponseHeader header = 1; repeated string roles = 2; }
 service Auth {
   rpc AuthEnable(Empty) returns (HeaderOnly);
   rpc Authenticate(AuthenticateRequest) returns (AuthenticateResponse);
@@ -73,6 +80,13 @@ service Auth {
   rpc UserGrantRole(AuthUserGrantRoleRequest) returns (HeaderOnly);
   rpc UserChangePassword(AuthUserChangePasswordRequest) returns (HeaderOnly);
   rpc UserList(Empty) returns (AuthUserListResponse);
+  rpc UserDelete(AuthNameRequest) returns (HeaderOnly);
+  rpc RoleAdd(AuthNameRequest) returns (HeaderOnly);
+  rpc RoleGet(AuthRoleRequest) returns (AuthRoleGetResponse);
+  rpc RoleList(Empty) returns (AuthRoleListResponse);
+  rpc RoleDelete(AuthRoleRequest) returns (HeaderOnly);
+  rpc RoleGrantPermission(AuthRoleGrantPermissionRequest) returns (HeaderOnly);
+  rpc RoleRevokePermission(AuthRoleRevokePermissionRequest) returns (HeaderOnly);
 }
 `;
 
@@ -95,4 +109,11 @@ export const GATEWAY_ROUTES: Readonly<Record<string, readonly [service: string, 
   '/v3/auth/user/grant': ['Auth', 'UserGrantRole'],
   '/v3/auth/user/changepw': ['Auth', 'UserChangePassword'],
   '/v3/auth/user/list': ['Auth', 'UserList'],
+  '/v3/auth/user/delete': ['Auth', 'UserDelete'],
+  '/v3/auth/role/add': ['Auth', 'RoleAdd'],
+  '/v3/auth/role/get': ['Auth', 'RoleGet'],
+  '/v3/auth/role/list': ['Auth', 'RoleList'],
+  '/v3/auth/role/delete': ['Auth', 'RoleDelete'],
+  '/v3/auth/role/grant': ['Auth', 'RoleGrantPermission'],
+  '/v3/auth/role/revoke': ['Auth', 'RoleRevokePermission'],
 };
