@@ -158,6 +158,17 @@ export class EtcdClient {
   }
 
   /**
+   * Sets the peer URLs of member `id` (hex): how a member's peers will dial it
+   * from now on. The TLS switch announces the https URL this way before the
+   * member restarts with it.
+   * @throws EtcdMemberNotFoundError when no member has that id.
+   */
+  async memberUpdate(id: string, peerUrls: readonly string[]): Promise<readonly Member[]> {
+    const r = await this.#anyCall('/v3/cluster/member/update', { ID: memberIdToDecimal(id), peerURLs: peerUrls }, memberListResponseSchema, 'member update');
+    return (r.members ?? []).map(toMember);
+  }
+
+  /**
    * Moves raft leadership to `targetId` (hex). Finds the current leader and
    * sends the request to it, as etcd requires; a no-op when the target leads already.
    * @throws EtcdServerError ("bad leader transferee") when the target is not a started voting member.
@@ -284,6 +295,14 @@ export class EtcdClient {
         this.#token = undefined;
       }
     }
+  }
+
+  /**
+   * One authenticated request to any member that answers: for operations
+   * kept in their own modules (src/etcd/auth-admin.ts), by gateway path.
+   */
+  request<T>(path: string, body: unknown, schema: z.ZodType<T>, operation: string): Promise<T> {
+    return this.#anyCall(path, body, schema, operation);
   }
 
   async #anyCall<T>(path: string, body: unknown, schema: z.ZodType<T>, operation: string): Promise<T> {

@@ -18,8 +18,32 @@ export const PEER_PORT = 2380;
 
 /** Member name for a unit: `<app><unit-number>`, e.g. `charmed-etcd0`. */
 export const memberName = (app: string, unitNumber: number): string => `${app}${unitNumber}`;
-export const clientUrl = (ip: string): string => `http://${ip}:${CLIENT_PORT}`;
-export const peerUrl = (ip: string): string => `http://${ip}:${PEER_PORT}`;
+const scheme = (tls: boolean): string => (tls ? 'https' : 'http');
+export const clientUrl = (ip: string, tls = false): string => `${scheme(tls)}://${ip}:${CLIENT_PORT}`;
+export const peerUrl = (ip: string, tls = false): string => `${scheme(tls)}://${ip}:${PEER_PORT}`;
+
+/**
+ * One side's TLS files. etcd reads them at start (and the certificate again
+ * at each handshake), so the charm writes them before it restarts the member.
+ */
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** The trust bundle: every CA this side accepts certificates from. */
+  readonly trustedCaFile: string;
+}
+
+/**
+ * TLS on each side, or undefined for plain http. Both sides require a client
+ * certificate (`client-cert-auth: true`), as Canonical's charm configures.
+ */
+export interface EtcdTls {
+  readonly peer?: TlsFiles | undefined;
+  readonly client?: TlsFiles | undefined;
+}
+
+/** Canonical's template: TLS 1.2 to 1.3 and two ECDHE-RSA AES-GCM suites for 1.2 (1.3's suites are not configurable in Go). */
+export const TLS_CIPHER_SUITES = ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'] as const;
 
 export interface InitialClusterMember {
   readonly name: string;
@@ -77,6 +101,8 @@ export interface EtcdConfigInput {
   readonly metricsPort?: number | undefined;
   /** Default {@link DEFAULT_LOG_ROTATION}; rendered only for etcd versions that rotate (3.5+). */
   readonly logRotation?: LogRotation;
+  /** Default: no TLS on either side. */
+  readonly tls?: EtcdTls;
 }
 
 /** The keys that differ between the etcd versions the charm runs. */
@@ -87,6 +113,8 @@ export interface EtcdConfigDialect {
   readonly maxSnapshotsKey: boolean;
   /** `enable-log-rotation` and `log-rotation-config-json` exist (3.5+; 3.4 has neither and ignores them). */
   readonly logRotation: boolean;
+  /** `tls-min-version` and `tls-max-version` exist (3.5+; `etcd --help` of 3.4.23 lists only `--cipher-suites`). */
+  readonly tlsVersionKeys: boolean;
 }
 
 /**
@@ -111,9 +139,9 @@ export interface EtcdConfigDialect {
  */
 export function configDialect(etcdVersion: string | undefined): EtcdConfigDialect {
   const v = etcdVersion === undefined ? undefined : parseEtcdVersion(etcdVersion);
-  if (v === undefined) return { enableV2Key: true, maxSnapshotsKey: true, logRotation: true };
+  if (v === undefined) return { enableV2Key: true, maxSnapshotsKey: true, logRotation: true, tlsVersionKeys: true };
   const atLeast = (minor: number): boolean => v.major > 3 || (v.major === 3 && v.minor >= minor);
-  return { enableV2Key: !atLeast(6), maxSnapshotsKey: !atLeast(6), logRotation: atLeast(5) };
+  return { enableV2Key: !atLeast(6), maxSnapshotsKey: !atLeast(6), logRotation: atLeast(5), tlsVersionKeys: atLeast(5) };
 }
 
 /**
@@ -146,25 +174,33 @@ export function logRotationJson(r: LogRotation): string {
  *   ("--log-outputs requires a single file path when --log-rotate-config-json
  *   is defined"), so stdout/stderr are never added beside it.
  * - The keys that differ between versions follow {@link configDialect}.
+ * - TLS (`input.tls`) switches that side's URLs to https and adds its
+ *   `*-transport-security` block with client certificates required. This
+ *   member's own `initial-cluster` entry follows its peer scheme; the other
+ *   members' entries are rendered as given, because during a switch some
+ *   members still speak http.
  *
  * @throws TypeError when the input cannot form a valid config (no initial
  *   cluster, or this member missing from it).
  */
 export function renderEtcdConfig(input: EtcdConfigInput): string {
   const name = memberName(input.app, input.unitNumber);
+  const peerTls = input.tls?.peer;
+  const clientTls = input.tls?.client;
+  const ownPeerUrl = peerUrl(input.ip, peerTls !== undefined);
   if (input.initialCluster.length === 0) throw new TypeError('initial cluster is empty');
-  if (!input.initialCluster.some((m) => m.name === name && m.peerUrl === peerUrl(input.ip))) {
-    throw new TypeError(`initial cluster does not contain this member (${name}=${peerUrl(input.ip)})`);
+  if (!input.initialCluster.some((m) => m.name === name && m.peerUrl === ownPeerUrl)) {
+    throw new TypeError(`initial cluster does not contain this member (${name}=${ownPeerUrl})`);
   }
   const dialect = configDialect(input.etcdVersion);
   // Object key order is insertion order; js-yaml keeps it, so the output is stable.
   const config: Record<string, unknown> = {
     name,
     'data-dir': input.dataDir,
-    'listen-client-urls': clientUrl(input.ip),
-    'advertise-client-urls': clientUrl(input.ip),
-    'listen-peer-urls': peerUrl(input.ip),
-    'initial-advertise-peer-urls': peerUrl(input.ip),
+    'listen-client-urls': clientUrl(input.ip, clientTls !== undefined),
+    'advertise-client-urls': clientUrl(input.ip, clientTls !== undefined),
+    'listen-peer-urls': ownPeerUrl,
+    'initial-advertise-peer-urls': ownPeerUrl,
     'initial-cluster': input.initialCluster.map((m) => `${m.name}=${m.peerUrl}`).join(','),
     'initial-cluster-state': input.initialClusterState,
     'initial-cluster-token': input.initialClusterToken,
@@ -190,5 +226,19 @@ export function renderEtcdConfig(input: EtcdConfigInput): string {
     config['log-rotation-config-json'] = logRotationJson(input.logRotation ?? DEFAULT_LOG_ROTATION);
   }
   if (input.metricsPort !== undefined) config['listen-metrics-urls'] = `http://${input.ip}:${input.metricsPort}`;
+  if (clientTls) config['client-transport-security'] = transportSecurity(clientTls);
+  if (peerTls) config['peer-transport-security'] = transportSecurity(peerTls);
+  if (clientTls || peerTls) {
+    config['cipher-suites'] = [...TLS_CIPHER_SUITES];
+    if (dialect.tlsVersionKeys) {
+      config['tls-min-version'] = 'TLS1.2';
+      config['tls-max-version'] = 'TLS1.3';
+    }
+  }
   return yaml.dump(config, { lineWidth: -1, noRefs: true, sortKeys: false });
+}
+
+/** etcd's `*-transport-security` block (embed.SecurityConfig's yaml names). */
+function transportSecurity(files: TlsFiles): Record<string, unknown> {
+  return { 'cert-file': files.certFile, 'key-file': files.keyFile, 'client-cert-auth': true, 'trusted-ca-file': files.trustedCaFile, 'auto-tls': false };
 }

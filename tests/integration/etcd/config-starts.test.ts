@@ -198,7 +198,7 @@ describe.each([
   ['3.7.3', 45],
 ] as const)('the config for an unknown etcd version on etcd %s', (version, host) => {
   it('starts: the version ignores the keys it does not know', async () => {
-    expect(configDialect(undefined)).toEqual({ enableV2Key: true, maxSnapshotsKey: true, logRotation: true });
+    expect(configDialect(undefined)).toEqual({ enableV2Key: true, maxSnapshotsKey: true, logRotation: true, tlsVersionKeys: true });
     const member = prepareMember(spec(version, 'unknown', host));
     startMember(member, version, { configFor: undefined });
     try {

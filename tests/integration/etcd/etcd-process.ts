@@ -4,12 +4,14 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { etcdBinDir } from '../../support/etcd-binaries.js';
 import { EtcdClient } from '../../../src/etcd/client.js';
+import type { FetchLike } from '../../../src/etcd/gateway.js';
 import {
   clientUrl,
   memberName,
   peerUrl,
   renderEtcdConfig,
   type EtcdConfigInput,
+  type EtcdTls,
   type InitialClusterMember,
   type LogRotation,
 } from '../../../src/etcd/config.js';
@@ -18,7 +20,8 @@ import {
 export interface RunningMember {
   readonly name: string;
   readonly ip: string;
-  readonly clientUrl: string;
+  /** Changes when the member's client side switches to or from TLS. */
+  clientUrl: string;
   readonly configFile: string;
   readonly logFile: string;
   readonly dataDir: string;
@@ -26,7 +29,9 @@ export interface RunningMember {
   /** stderr of the process (etcd writes its logs to the log file; stderr catches start-up failures). */
   stderr: string;
   /** What the config is rendered from, but the etcd version (each start renders for its binary, as the charm does). */
-  readonly input: Omit<EtcdConfigInput, 'etcdVersion'>;
+  input: Omit<EtcdConfigInput, 'etcdVersion'>;
+  /** How the test reaches the member: set to a TLS fetch while its client side is on TLS. */
+  fetch?: FetchLike | undefined;
   /** Keys set over the rendered file (tests that provoke etcd only: e.g. a debug log level). */
   readonly overrides: Readonly<Record<string, unknown>>;
 }
@@ -42,6 +47,8 @@ export interface MemberSpec {
   readonly compaction?: { readonly mode: 'periodic' | 'revision'; readonly retention: string };
   readonly logRotation?: LogRotation;
   readonly overrides?: Readonly<Record<string, unknown>>;
+  /** TLS from the first start, and how the test then reaches the member. */
+  readonly tls?: { readonly config: EtcdTls; readonly fetch: FetchLike } | undefined;
 }
 
 const started = new Set<ChildProcess>();
@@ -57,7 +64,8 @@ export function prepareMember(spec: MemberSpec): RunningMember {
   const member: RunningMember = {
     name,
     ip: spec.ip,
-    clientUrl: clientUrl(spec.ip),
+    clientUrl: clientUrl(spec.ip, spec.tls?.config.client !== undefined),
+    fetch: spec.tls?.fetch,
     configFile: path.join(dir, 'etcd.conf.yml'),
     logFile,
     dataDir,
@@ -78,6 +86,7 @@ export function prepareMember(spec: MemberSpec): RunningMember {
       autoCompactionMode: spec.compaction?.mode ?? 'revision',
       autoCompactionRetention: spec.compaction?.retention ?? '1000',
       ...(spec.logRotation === undefined ? {} : { logRotation: spec.logRotation }),
+      ...(spec.tls === undefined ? {} : { tls: spec.tls.config }),
     },
     overrides: spec.overrides ?? {},
   };
@@ -95,9 +104,9 @@ export function writeConfig(member: RunningMember, version: string | undefined):
   return text;
 }
 
-export const initialMember = (app: string, unitNumber: number, ip: string): InitialClusterMember => ({
+export const initialMember = (app: string, unitNumber: number, ip: string, peerTls = false): InitialClusterMember => ({
   name: memberName(app, unitNumber),
-  peerUrl: peerUrl(ip),
+  peerUrl: peerUrl(ip, peerTls),
 });
 
 /**
@@ -164,7 +173,7 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000)
 
 /** Waits until the member answers `/health` with true. */
 export async function waitHealthy(member: RunningMember): Promise<void> {
-  const client = new EtcdClient({ endpoints: [member.clientUrl], timeoutMs: 1000 });
+  const client = new EtcdClient({ endpoints: [member.clientUrl], timeoutMs: 1000, fetch: member.fetch });
   await eventually(async () => {
     if (member.process === undefined || member.process.exitCode !== null) {
       throw new Error(`etcd ${member.name} exited: ${member.stderr.slice(-500)}`);
@@ -264,80 +273,4 @@ export async function failedStart(member: RunningMember, version: string): Promi
     errors,
     last: end === undefined ? undefined : { msg: String(end['msg']), error: detail === undefined ? undefined : String(detail) },
   };
-}
-
-/** A client for `members` (all of them, any may answer), as root once auth is on. */
-export const clusterClient = (members: readonly RunningMember[], credentials?: { user: string; password: string }): EtcdClient =>
-  new EtcdClient({ endpoints: members.map((m) => m.clientUrl), timeoutMs: 5000, ...(credentials === undefined ? {} : { credentials }) });
-
-/**
- * The charm's way of growing a cluster by one: `member add --learner` (retried
- * while etcd wants the voters connected longer), start `member` with etcd
- * `version`, and promote it once etcd says it caught up. Resolves with its member id.
- */
-export async function joinAsLearner(client: EtcdClient, member: RunningMember, version: string): Promise<string> {
-  const id = await addLearner(client, member);
-  startMember(member, version);
-  // Refused ("not in sync") until it caught up; an attempt that timed out here may have succeeded there.
-  await eventually(async () => {
-    try {
-      await client.memberPromote(id);
-    } catch (error) {
-      if ((await client.memberList()).some((m) => m.id === id && !m.isLearner)) return;
-      throw error;
-    }
-  }, 60_000);
-  await waitHealthy(member);
-  return id;
-}
-
-/** `member add --learner` for `member`, retried while etcd refuses; resolves with its id. */
-export async function addLearner(client: EtcdClient, member: RunningMember): Promise<string> {
-  const url = peerUrl(member.ip);
-  return eventually(async () => {
-    try {
-      return (await client.memberAdd(url, { learner: true })).member.id;
-    } catch (error) {
-      const existing = (await client.memberList()).find((m) => m.peerUrls.includes(url));
-      if (existing !== undefined) return existing.id;
-      throw error;
-    }
-  }, 60_000);
-}
-
-/**
- * A cluster of `ips.length` members running etcd `version`, grown as the
- * charm grows one: the first bootstraps alone and turns auth on (a `root`
- * user), each other joins as a learner and is promoted before the next is
- * added. Members are named `etcd<n>` and live under `root`.
- */
-export async function charmCluster(spec: {
-  readonly version: string;
-  readonly root: string;
-  readonly ips: readonly string[];
-  readonly credentials: { user: string; password: string };
-}): Promise<{ members: RunningMember[]; client: EtcdClient }> {
-  const { version, ips, credentials } = spec;
-  const members: RunningMember[] = [];
-  const first = prepareMember({ version, root: spec.root, unitNumber: 0, ip: ips[0]!, initialCluster: [initialMember('etcd', 0, ips[0]!)], initialClusterState: 'new' });
-  startMember(first, version);
-  await waitHealthy(first);
-  members.push(first);
-  const client = clusterClient([first], credentials);
-  await client.userAdd(credentials.user, credentials.password);
-  await client.userGrantRole(credentials.user, 'root');
-  await client.authEnable();
-  for (let i = 1; i < ips.length; i++) {
-    const member = prepareMember({
-      version,
-      root: spec.root,
-      unitNumber: i,
-      ip: ips[i]!,
-      initialCluster: ips.slice(0, i + 1).map((ip, n) => initialMember('etcd', n, ip)),
-      initialClusterState: 'existing',
-    });
-    await joinAsLearner(clusterClient(members, credentials), member, version);
-    members.push(member);
-  }
-  return { members, client: clusterClient(members, credentials) };
 }

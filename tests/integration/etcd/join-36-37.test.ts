@@ -4,19 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
 import { clusterVersionAllows } from '../../../src/etcd/version.js';
-import {
-  addLearner,
-  charmCluster,
-  clusterClient,
-  failedStart,
-  initialMember,
-  joinAsLearner,
-  prepareMember,
-  rawVersion,
-  stopAll,
-  stopMember,
-  type RunningMember,
-} from './etcd-process.js';
+import { addLearner, charmCluster, clusterClient, joinAsLearner } from './etcd-cluster.js';
+import { failedStart, initialMember, prepareMember, rawVersion, stopAll, stopMember, type RunningMember } from './etcd-process.js';
 
 /*
  * Which etcd versions can join a cluster as a learner (a scale-up in the

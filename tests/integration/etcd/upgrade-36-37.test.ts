@@ -5,13 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
 import { clusterVersionAllows } from '../../../src/etcd/version.js';
 import { clusterVersionRefusal, isEtcdWorkloadCompatible } from '../../../src/refresh-compat.js';
+import { addLearner, charmCluster, joinAsLearner } from './etcd-cluster.js';
 import {
-  addLearner,
-  charmCluster,
   eventually,
   failedStart,
   initialMember,
-  joinAsLearner,
   prepareMember,
   rawVersion,
   restartAs,

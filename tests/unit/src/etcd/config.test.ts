@@ -55,16 +55,16 @@ describe('renderEtcdConfig', () => {
   });
 
   it.each([
-    ['3.4.23', { enableV2Key: true, maxSnapshotsKey: true, logRotation: false }],
-    ['3.5.16', { enableV2Key: true, maxSnapshotsKey: true, logRotation: true }],
-    ['3.5.30', { enableV2Key: true, maxSnapshotsKey: true, logRotation: true }],
-    ['3.6.13', { enableV2Key: false, maxSnapshotsKey: false, logRotation: true }],
-    ['3.6.16', { enableV2Key: false, maxSnapshotsKey: false, logRotation: true }],
-    ['3.7.3', { enableV2Key: false, maxSnapshotsKey: false, logRotation: true }],
-    ['4.0.0', { enableV2Key: false, maxSnapshotsKey: false, logRotation: true }],
+    ['3.4.23', { enableV2Key: true, maxSnapshotsKey: true, logRotation: false, tlsVersionKeys: false }],
+    ['3.5.16', { enableV2Key: true, maxSnapshotsKey: true, logRotation: true, tlsVersionKeys: true }],
+    ['3.5.30', { enableV2Key: true, maxSnapshotsKey: true, logRotation: true, tlsVersionKeys: true }],
+    ['3.6.13', { enableV2Key: false, maxSnapshotsKey: false, logRotation: true, tlsVersionKeys: true }],
+    ['3.6.16', { enableV2Key: false, maxSnapshotsKey: false, logRotation: true, tlsVersionKeys: true }],
+    ['3.7.3', { enableV2Key: false, maxSnapshotsKey: false, logRotation: true, tlsVersionKeys: true }],
+    ['4.0.0', { enableV2Key: false, maxSnapshotsKey: false, logRotation: true, tlsVersionKeys: true }],
     // Unknown: every key; each version ignores the ones it does not know and starts.
-    [undefined, { enableV2Key: true, maxSnapshotsKey: true, logRotation: true }],
-    ['not-a-version', { enableV2Key: true, maxSnapshotsKey: true, logRotation: true }],
+    [undefined, { enableV2Key: true, maxSnapshotsKey: true, logRotation: true, tlsVersionKeys: true }],
+    ['not-a-version', { enableV2Key: true, maxSnapshotsKey: true, logRotation: true, tlsVersionKeys: true }],
   ] as const)('renders for etcd %s: %o', (etcdVersion, dialect) => {
     expect(configDialect(etcdVersion)).toEqual(dialect);
     const parsed = parse(renderEtcdConfig({ ...input, etcdVersion }));
@@ -136,5 +136,52 @@ describe('renderEtcdConfig', () => {
   it('refuses an initial cluster that lacks this member', () => {
     expect(() => renderEtcdConfig({ ...input, initialCluster: [input.initialCluster[0]!] })).toThrow(/does not contain this member \(charmed-etcd2=http:\/\/10.1.2.3:2380\)/);
     expect(() => renderEtcdConfig({ ...input, initialCluster: [] })).toThrow(/empty/);
+  });
+});
+
+describe('renderEtcdConfig with TLS', () => {
+  const files = (side: string) => ({ certFile: `/tls/${side}.pem`, keyFile: `/tls/${side}.key`, trustedCaFile: `/tls/${side}_ca.pem` });
+  const security = (side: string) => ({ 'cert-file': `/tls/${side}.pem`, 'key-file': `/tls/${side}.key`, 'client-cert-auth': true, 'trusted-ca-file': `/tls/${side}_ca.pem`, 'auto-tls': false });
+  const tlsInput: EtcdConfigInput = {
+    ...input,
+    initialCluster: [
+      { name: 'charmed-etcd0', peerUrl: 'http://10.1.2.1:2380' },
+      { name: 'charmed-etcd2', peerUrl: 'https://10.1.2.3:2380' },
+    ],
+  };
+
+  it('switches only the peer side to https, keeping the other members as given', () => {
+    const parsed = parse(renderEtcdConfig({ ...tlsInput, tls: { peer: files('peer') } }));
+    expect(parsed['listen-peer-urls']).toBe('https://10.1.2.3:2380');
+    expect(parsed['initial-advertise-peer-urls']).toBe('https://10.1.2.3:2380');
+    expect(parsed['initial-cluster']).toBe('charmed-etcd0=http://10.1.2.1:2380,charmed-etcd2=https://10.1.2.3:2380');
+    expect(parsed['listen-client-urls']).toBe('http://10.1.2.3:2379');
+    expect(parsed['peer-transport-security']).toEqual(security('peer'));
+    expect('client-transport-security' in parsed).toBe(false);
+    expect(parsed['cipher-suites']).toEqual(['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384']);
+    expect([parsed['tls-min-version'], parsed['tls-max-version']]).toEqual(['TLS1.2', 'TLS1.3']);
+  });
+
+  it('switches the client side to https with client certificates required', () => {
+    const parsed = parse(renderEtcdConfig({ ...input, tls: { client: files('client') } }));
+    expect(parsed['listen-client-urls']).toBe('https://10.1.2.3:2379');
+    expect(parsed['advertise-client-urls']).toBe('https://10.1.2.3:2379');
+    expect(parsed['listen-peer-urls']).toBe('http://10.1.2.3:2380');
+    expect(parsed['client-transport-security']).toEqual(security('client'));
+  });
+
+  it('leaves the TLS version keys out for 3.4, which has no such flags', () => {
+    const parsed = parse(renderEtcdConfig({ ...tlsInput, etcdVersion: '3.4.23', tls: { peer: files('peer') } }));
+    expect('tls-min-version' in parsed).toBe(false);
+    expect(parsed['cipher-suites']).toHaveLength(2);
+  });
+
+  it('refuses an initial cluster whose entry for this member has the other scheme', () => {
+    expect(() => renderEtcdConfig({ ...input, tls: { peer: files('peer') } })).toThrow(/charmed-etcd2=https:\/\/10\.1\.2\.3:2380/);
+  });
+
+  it('renders no TLS keys without TLS', () => {
+    const parsed = parse(renderEtcdConfig(input));
+    for (const key of ['peer-transport-security', 'client-transport-security', 'cipher-suites', 'tls-min-version']) expect(key in parsed).toBe(false);
   });
 });
