@@ -37,8 +37,7 @@ const deploy: Verb = async (home, args, io, env) => {
   const settings = settingsFrom(values, env);
   const units = values.n === undefined ? 1 : /^\d+$/.test(values.n) ? Number(values.n) : intArg(values.n, '-n', 1);
   const running = await controllerAnswers(home);
-  const deployed = running && (await send(home, { type: 'ping' }))['deployed'] === true;
-  if (deployed && Object.keys(settings).some((k) => k !== 'testParentPid')) throw new InputError('simulator settings (--seed, --retry-scale, ...) are given to the first deploy only');
+  // Simulator settings (--seed, --retry-scale, ...) take effect with the controller the first deploy starts.
   let source = sourceOf({ ...values, ...(charmPath === undefined ? {} : { path: charmPath }) });
   if (source && 'revision' in source && values.charm !== undefined) source = { ...source, charm: values.charm };
   if (!source) {
