@@ -53,7 +53,7 @@ async function route(model: Model, role: Role): Promise<void> {
     }
     return;
   }
-  // A broken relation is no longer listed by relation-ids (contract §2): the status below says so.
+  // A broken relation is no longer listed by relation-ids (contract §3.2): the status below says so.
   const config = await model.rawConfig();
   for (const relation of relations) await serve(model, role, relation, config);
   if (role === 'requirer') {

@@ -47,17 +47,17 @@ const subnet = saved?.subnet ?? claimSubnet();
 if (saved) reclaimSubnet(saved.subnet);
 if (!existsSync(`${home.hookToolsDir}/hook-tool.cjs`) || !existsSync(`${home.snapToolsDir}/snap`)) await writeModelTools(home);
 
-let engine: Runtime | undefined = saved ? new Runtime(home, saved) : undefined;
+let runtime: Runtime | undefined = saved ? new Runtime(home, saved) : undefined;
 let shuttingDown = false;
-engine?.resume();
+runtime?.resume();
 
 /** Stops everything this model runs; with `removeHome`, the model's directory goes too. */
 async function shutdown(removeHome: boolean): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   clearInterval(guard);
-  await engine?.stop();
-  if (engine && existsSync(home.dir)) engine.saveNow();
+  await runtime?.stop();
+  if (runtime && existsSync(home.dir)) runtime.saveNow();
   await shutdownAll(unitRootsOnDisk(home), 10_000);
   releaseSubnet(subnet);
   server.close();
@@ -69,13 +69,13 @@ async function shutdown(removeHome: boolean): Promise<void> {
 /** The first deploy makes the model; later ones add applications to it. */
 async function deploy(req: Extract<Request, { type: 'deploy' }>): Promise<Record<string, unknown>> {
   ensureSnapStore(home);
-  if (!engine) {
+  if (!runtime) {
     const defined = Object.fromEntries(Object.entries(settingsInput).filter(([, v]) => v !== undefined));
     const settings = { ...DEFAULT_SETTINGS, ...defined } as SimSettings;
-    engine = new Runtime(home, createState(home, subnet, settings));
-    engine.saveNow();
+    runtime = new Runtime(home, createState(home, subnet, settings));
+    runtime.saveNow();
   }
-  return deployApp(engine, req);
+  return deployApp(runtime, req);
 }
 
 async function answer(line: string, socket: Socket): Promise<void> {
@@ -88,25 +88,25 @@ async function answer(line: string, socket: Socket): Promise<void> {
     return;
   }
   if (req.type === 'tool') {
-    const result = engine
-      ? engine.contexts.call(req.contextId, req.tool, req.args, req.stdin)
+    const result = runtime
+      ? runtime.contexts.call(req.contextId, req.tool, req.args, req.stdin)
       : { stdout: '', stderr: 'ERROR no model\n', exitCode: 1 };
     socket.write(`${JSON.stringify(result)}\n`);
     return;
   }
   if (req.type === 'tool-timing') {
-    engine?.contexts.recordTiming(req.contextId, req.tool, req.ms);
+    runtime?.contexts.recordTiming(req.contextId, req.tool, req.ms);
     return;
   }
   try {
     let body: Record<string, unknown>;
-    if (req.type === 'ping') body = { pid: process.pid, deployed: engine !== undefined && Object.keys(engine.model.applications).length > 0 };
+    if (req.type === 'ping') body = { pid: process.pid, deployed: runtime !== undefined && Object.keys(runtime.model.applications).length > 0 };
     else if (req.type === 'deploy') body = await deploy(req);
     else if (req.type === 'shutdown') {
       await shutdown(false);
       body = {};
-    } else if (!engine) throw new InputError('no application deployed in this model (sim deploy first)');
-    else body = await handleRequest(engine, req);
+    } else if (!runtime) throw new InputError('no application deployed in this model (sim deploy first)');
+    else body = await handleRequest(runtime, req);
     socket.write(`${JSON.stringify({ ok: true, ...body })}\n`);
     if (req.type === 'shutdown') setTimeout(() => process.exit(0), 50);
   } catch (error) {
@@ -134,7 +134,7 @@ server.listen(home.socketPath);
 // Test guard: when SIM_HOME disappears or the test process that started the model is gone,
 // stop everything so nothing outlives the test run.
 const guard = setInterval(() => {
-  const parent = engine?.state.settings.testParentPid ?? settingsInput.testParentPid;
+  const parent = runtime?.state.settings.testParentPid ?? settingsInput.testParentPid;
   const homeGone = !existsSync(home.dir);
   if (homeGone || (parent !== undefined && !isAlive(parent))) {
     void shutdown(parent !== undefined && !homeGone).then(() => process.exit(0));

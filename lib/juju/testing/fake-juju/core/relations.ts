@@ -80,7 +80,9 @@ function candidates(a: { app: string; meta: CharmMetadata; endpoint?: string }, 
 }
 
 /**
- * `juju integrate A[:ep] B[:ep]`: the one provides/requires pair with the same interface.
+ * `juju integrate A[:ep] B[:ep]`: the one provides/requires pair with the same interface
+ * (juju/juju state InferEndpoints: "no relations found", "ambiguous relation: %q could refer
+ * to %s" with the sorted quoted keys; AddRelation: "relation <key> already exists").
  * Every unit of both applications gets `-relation-created`; joins follow as units enter scope.
  * Throws {@link ModelError} with Juju's wording when none or several pairs match, or the relation exists.
  */
@@ -93,7 +95,10 @@ export function integrate(model: CoreModel, a: { app: string; endpoint?: string 
   const found = candidates(side(a), side(b));
   const text = (c: Candidate): string => `${c.provider.app}:${c.provider.endpoint} ${c.requirer.app}:${c.requirer.endpoint}`;
   if (found.length === 0) throw new ModelError(`no relations found`);
-  if (found.length > 1) throw new ModelError(`ambiguous relation: ${JSON.stringify(`${a.app} ${b.app}`)} could refer to ${found.map((c) => JSON.stringify(text(c))).join('; ')}`);
+  if (found.length > 1) {
+    const keys = found.map((c) => JSON.stringify(text(c))).sort();
+    throw new ModelError(`ambiguous relation: ${JSON.stringify(`${a.app} ${b.app}`)} could refer to ${keys.join('; ')}`);
+  }
   const [pick] = found as [Candidate];
   const exists = model.relations.find((r) => !r.dying && relationKey(r) === text(pick));
   if (exists) throw new ModelError(`relation ${text(pick)} already exists`);
@@ -136,7 +141,7 @@ export function knownUnits(model: CoreModel, observer: CoreUnit, relationId: num
 /**
  * After a commit: the other units in scope get `-relation-changed` (a unit bag only for those
  * that saw its owner join; an app bag for the units whose remote application wrote it). The writer
- * never gets an event for its own write (contract §2).
+ * never gets an event for its own write (contract §3.1).
  */
 export function fanOutRelationChanges(model: CoreModel, writer: CoreUnit, changes: CommitResult['relationChanges']): void {
   for (const change of changes) {
