@@ -143,3 +143,40 @@ describe('the end of a relation', () => {
     expect(torn.slice(-2)).toEqual(['stop', 'remove']);
   });
 });
+
+describe('remove-relation while a side is still setting up', () => {
+  it('units whose -created was running when it went see -broken and no joins', () => {
+    const d = twoApps();
+    d.send({ kind: 'integrate', a: { app: 'req' }, b: { app: 'prov' } });
+    // Run only req/0's -created (the first queued run), then remove the relation mid-setup.
+    let removed = false;
+    d.script = (unit, event) => {
+      if (!removed && unit === 'req/0' && event.name === 'db-relation-created') {
+        removed = true;
+        d.send({ kind: 'remove-relation', relationId: 1 });
+      }
+    };
+    const mark = d.ran.length;
+    d.settle();
+    expect(d.hooksOf('req/0', mark)).toEqual(['db-relation-created', 'db-relation-broken']);
+    // Unseeded, every unit's -created started together: all of them were running it.
+    for (const unit of ['prov/0', 'prov/1']) expect(d.hooksOf(unit, mark)).toEqual(['db-relation-created', 'db-relation-broken']);
+    expect(d.model.relations.map((r) => r.id)).toEqual([0]);
+  });
+
+  it('seeded (one hook at a time): the units that had not started their -created drop it and see nothing', () => {
+    const d = twoApps({ seed: 3 });
+    d.send({ kind: 'integrate', a: { app: 'req' }, b: { app: 'prov' } });
+    let first = '';
+    d.script = (unit, event) => {
+      if (first === '' && event.name === 'db-relation-created') {
+        first = unit;
+        d.send({ kind: 'remove-relation', relationId: 1 });
+      }
+    };
+    const mark = d.ran.length;
+    d.settle();
+    expect(d.hooksOf(first, mark)).toEqual(['db-relation-created', 'db-relation-broken']);
+    for (const unit of ['req/0', 'prov/0', 'prov/1'].filter((u) => u !== first)) expect(d.hooksOf(unit, mark)).toEqual([]);
+  });
+});

@@ -119,8 +119,14 @@ const createdHook = (relation: CoreRelation, app: string) => {
 export function enterScope(model: CoreModel, unit: CoreUnit, relationId: number): void {
   if (unit.inScope.includes(relationId)) return;
   const relation = findCoreRelation(model, relationId);
-  if (!relation || relation.dying) return;
+  if (!relation) return;
   unit.inScope.push(relationId);
+  if (relation.dying) {
+    // Removed while its -created ran: the unit knew the relation, so it sees it break (no joins).
+    const ref = refFor(relation, unit.app);
+    queueHooks(model, unit.name, [brokenHook(ref, ref.remoteApp ?? unit.app)], true);
+    return;
+  }
   if (unit.dying) return;
   joinRelationData(relation, unit);
   for (const other of otherSide(model, relation, unit)) {
