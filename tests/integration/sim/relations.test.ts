@@ -66,6 +66,9 @@ describe('several applications related to each other', () => {
     const status = await model().status();
     expect(status.relations.filter((x) => x.type === 'regular')).toEqual([expect.objectContaining({ provider: `${PROV}:kv`, requirer: `${REQ}:kv`, interface: 'sim-kv', status: 'joined' })]);
     expect(status.applications[REQ]?.relations['kv']).toEqual([{ 'related-application': PROV, interface: 'sim-kv', scope: 'global' }]);
+    const table = (await model().sim('status')).stdout;
+    expect(table).toMatch(/^kv-requirer\/0\*\s+active\s+idle\s/m);
+    expect(table).toMatch(/^kv-provider:kv\s+kv-requirer:kv\s+sim-kv\s+regular/m);
     // Remote data seen in -relation-changed: the provider's leader answered the requirer leader's request.
     for (const unit of [`${REQ}/0`, `${REQ}/1`]) expect(status.applications[REQ]?.units[unit]).toMatchObject({ 'workload-status': 'active', message: 'answer: answer-to-cats' });
 
