@@ -23,6 +23,7 @@ export const USAGE = `usage: sim <verb> [args]   (model in $SIM_HOME, default ./
   run UNIT|APP/leader ACTION [k=v ...] [--format json]
   publish [DIR] [--workload V] [--charm-version V]
   snap-store [--format json]         refresh [APP] --revision R | --path DIR
+  snap-store add SNAP_DIR [--channel C]   (publishes any snap from its unpacked tree)
   status [--format json]             wait [--timeout S]
   debug-log [--unit U] [--lines N]   resolved UNIT [--no-retry]
   fail-next-hook UNIT [HOOK]         kill-workload UNIT

@@ -3,6 +3,7 @@
  * and resolves with the exit code, so tests can call them in-process too.
  */
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import yaml from 'js-yaml';
 import { ensureSnapStore, listCharms, publishCharm } from '../charm-store.js';
 import { describeFault, makeFault } from '../controller/faults.js';
@@ -11,7 +12,7 @@ import type { ActionOutcome } from '../controller/state.js';
 import { formatLogLine, readLog } from '../debug-log.js';
 import type { SimHome } from '../home.js';
 import { InputError, parseActionParams, parseDuration, parseSecretContent } from '../parse.js';
-import { killDaemon, listRevisions, readStore } from '../snapd/index.js';
+import { addSnapRevision, killDaemon, listRevisions, readStore } from '../snapd/index.js';
 import { formatStatus } from '../status.js';
 import type { StatusJson } from '../status.js';
 import { send } from './controller-process.js';
@@ -88,8 +89,15 @@ const publish: Verb = async (home, args, io) => {
 };
 
 const snapStore: Verb = async (home, args, io) => {
-  const { values, positionals } = parse(args, { format: { type: 'string' } });
-  needPositionals(positionals, 0, 0, 'snap-store [--format json]');
+  const { values, positionals } = parse(args, { format: { type: 'string' }, channel: { type: 'string' } });
+  if (positionals[0] === 'add') {
+    // Any snap, from its unpacked tree (meta/snap.yaml): a test charm's workload as much as etcd.
+    needPositionals(positionals, 2, 2, 'snap-store add SNAP_DIR [--channel C]');
+    const rev = addSnapRevision(ensureSnapStore(home), path.resolve(positionals[1] as string), values.channel);
+    io.out(`${rev.revision}\n`);
+    return 0;
+  }
+  needPositionals(positionals, 0, 0, 'snap-store [--format json] | snap-store add SNAP_DIR [--channel C]');
   const revisions = listRevisions(readStore(ensureSnapStore(home)));
   if (values.format === 'json') {
     io.out(`${JSON.stringify({ snap: 'charmed-etcd', revisions, charms: listCharms(home) })}\n`);
