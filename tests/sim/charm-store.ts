@@ -18,16 +18,9 @@ export const REPO_ROOT = path.resolve(fileURLToPath(new URL('../../', import.met
 export const BUILT_CHARM_DIR = path.join(REPO_ROOT, 'build', 'charm');
 const CHARM_YAML = ['metadata.yaml', 'config.yaml', 'actions.yaml'] as const;
 
-/** A charm the store holds: what a unit runs and how `.juju-charm` names it. */
-export interface CharmRef {
-  readonly kind: 'store' | 'local';
-  /** Charmhub revision, or the local charm's sequence number. */
-  readonly revision: number;
-  /** `ch:amd64/noble/<name>-<rev>` or `local:<name>-<n>`. */
-  readonly url: string;
-  /** Directory of the charm's files, relative to the charm store. */
-  readonly dir: string;
-}
+/** A charm the store holds (the core's type: what a unit runs and how `.juju-charm` names it). */
+export type { CharmRef } from '../../lib/juju/testing/fake-juju/core/index.js';
+import type { CharmRef } from '../../lib/juju/testing/fake-juju/core/index.js';
 
 const MetaSchema = z.object({
   kind: z.enum(['store', 'local']),
@@ -57,10 +50,16 @@ export function listCharms(home: SimHome): CharmMeta[] {
     .sort((a, b) => (a.kind === b.kind ? a.revision - b.revision : a.kind === 'store' ? -1 : 1));
 }
 
-/** The published revision `revision`. Throws {@link InputError} when the store has no such revision. */
-export function storeCharm(home: SimHome, revision: number): CharmRef {
-  const meta = listCharms(home).find((c) => c.kind === 'store' && c.revision === revision);
-  if (!meta) throw new InputError(`charm revision ${revision} not found in the simulator's charm store (see: sim publish)`);
+/** The repository's own charm name (charmed-etcd): what `--revision R` means when no charm is named. */
+export const repoCharmName = (): string => /^name:\s*(\S+)/m.exec(readFileSync(path.join(REPO_ROOT, 'metadata.yaml'), 'utf8'))?.[1] ?? 'charmed-etcd';
+
+/**
+ * The published revision `revision` of charm `name` (default the repository's charm); revisions
+ * count per charm, as on Charmhub. Throws {@link InputError} when the store has no such revision.
+ */
+export function storeCharm(home: SimHome, revision: number, name: string = repoCharmName()): CharmRef {
+  const meta = listCharms(home).find((c) => c.kind === 'store' && c.revision === revision && c.name === name);
+  if (!meta) throw new InputError(`charm ${name} revision ${revision} not found in the simulator's charm store (see: sim publish)`);
   return { kind: meta.kind, revision: meta.revision, url: meta.url, dir: meta.dir };
 }
 
@@ -86,8 +85,16 @@ function copyCharm(source: string, target: string): string {
   return name;
 }
 
-const nextRevision = (home: SimHome, kind: 'store' | 'local'): number =>
-  Math.max(0, ...listCharms(home).filter((c) => c.kind === kind).map((c) => c.revision)) + 1;
+const nextRevision = (home: SimHome, kind: 'store' | 'local', name?: string): number =>
+  Math.max(0, ...listCharms(home).filter((c) => c.kind === kind && (name === undefined || c.name === name)).map((c) => c.revision)) + 1;
+
+/** The `name:` of a charm directory's metadata.yaml (the repository's when it has none). */
+function charmNameIn(source: string): string {
+  const file = existsSync(path.join(source, 'metadata.yaml')) ? path.join(source, 'metadata.yaml') : path.join(REPO_ROOT, 'metadata.yaml');
+  const name = /^name:\s*(\S+)/m.exec(readFileSync(file, 'utf8'))?.[1];
+  if (!name) throw new InputError(`${source}: metadata.yaml has no name`);
+  return name;
+}
 
 export interface PublishOptions {
   /** Built charm directory; default build/charm. */
@@ -105,6 +112,9 @@ export interface PublishOptions {
  */
 export function publishCharm(home: SimHome, options: PublishOptions = {}): CharmMeta {
   const source = path.resolve(options.dir ?? BUILT_CHARM_DIR);
+  const charmName = charmNameIn(source);
+  // Another charm than the repository's, pinning no snap revision: published as it is.
+  if (charmName !== repoCharmName() && !existsSync(path.join(source, 'refresh_versions.toml'))) return publishPlain(home, source, charmName);
   const store = readStore(ensureSnapStore(home));
   const sourceToml = path.join(source, 'refresh_versions.toml');
   const builtToml: Record<string, unknown> = existsSync(sourceToml) ? parse(readFileSync(sourceToml, 'utf8')) : {};
@@ -114,8 +124,8 @@ export function publishCharm(home: SimHome, options: PublishOptions = {}): Charm
   if (!workload) throw new InputError('the snap store has no working etcd revision');
   const snapRevision = revisionForVersion(store, workload);
   if (!snapRevision) throw new InputError(`the snap store has no revision of etcd ${workload} (see: sim snap-store)`);
-  const revision = nextRevision(home, 'store');
-  const dir = String(revision);
+  const revision = nextRevision(home, 'store', charmName);
+  const dir = charmName === repoCharmName() ? String(revision) : `${charmName}-${revision}`;
   const target = path.join(home.charmStoreDir, dir);
   rmSync(target, { recursive: true, force: true });
   const name = copyCharm(source, target);
@@ -142,6 +152,18 @@ export function publishCharm(home: SimHome, options: PublishOptions = {}): Charm
     'snap-revision': snapRevision,
     ...(charmVersion === undefined ? {} : { 'charm-version': charmVersion }),
   };
+  writeFileAtomic(metaFile(home, dir), `${JSON.stringify(meta, null, 2)}\n`);
+  return meta;
+}
+
+/** The next store revision of a charm that pins no snap: its files as they are. */
+function publishPlain(home: SimHome, source: string, name: string): CharmMeta {
+  const revision = nextRevision(home, 'store', name);
+  const dir = `${name}-${revision}`;
+  const target = path.join(home.charmStoreDir, dir);
+  rmSync(target, { recursive: true, force: true });
+  copyCharm(source, target);
+  const meta: CharmMeta = { kind: 'store', revision, url: `ch:amd64/noble/${name}-${revision}`, dir, name, source };
   writeFileAtomic(metaFile(home, dir), `${JSON.stringify(meta, null, 2)}\n`);
   return meta;
 }

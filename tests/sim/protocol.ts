@@ -7,7 +7,8 @@ import { createConnection } from 'node:net';
 import { z } from 'zod';
 
 const SourceSchema = z.union([
-  z.object({ revision: z.number().int().positive() }),
+  // `charm`: which store charm's revision (default: the charm named as the repository's metadata.yaml, charmed-etcd).
+  z.object({ revision: z.number().int().positive(), charm: z.string().optional() }),
   z.object({ path: z.string().min(1) }),
 ]);
 export type CharmSource = z.infer<typeof SourceSchema>;
@@ -30,14 +31,20 @@ export const RequestSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('deploy'),
     source: SourceSchema,
-    units: z.number().int().positive(),
+    /** The application name; default the charm's name. */
+    app: z.string().optional(),
+    units: z.number().int().nonnegative(),
     config: z.array(z.string()),
   }),
-  z.object({ type: z.literal('add-unit'), units: z.number().int().positive() }),
+  z.object({ type: z.literal('add-unit'), units: z.number().int().positive(), app: z.string().optional() }),
+  z.object({ type: z.literal('remove-application'), app: z.string() }),
+  z.object({ type: z.literal('integrate'), a: z.string(), b: z.string() }),
+  /** Two `APP[:ENDPOINT]`s, or one relation id. */
+  z.object({ type: z.literal('remove-relation'), a: z.string(), b: z.string().optional() }),
   z.object({ type: z.literal('remove-unit'), units: z.array(z.string()).min(1) }),
-  z.object({ type: z.literal('config'), set: z.array(z.string()), reset: z.array(z.string()) }),
+  z.object({ type: z.literal('config'), set: z.array(z.string()), reset: z.array(z.string()), app: z.string().optional() }),
   z.object({ type: z.literal('run'), target: z.string(), action: z.string(), params: z.record(z.string(), z.unknown()) }),
-  z.object({ type: z.literal('refresh'), source: SourceSchema }),
+  z.object({ type: z.literal('refresh'), source: SourceSchema, app: z.string().optional() }),
   z.object({ type: z.literal('status') }),
   z.object({ type: z.literal('idle') }),
   z.object({ type: z.literal('resolved'), unit: z.string(), noRetry: z.boolean() }),

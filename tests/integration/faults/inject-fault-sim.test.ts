@@ -43,7 +43,7 @@ const model = useSimModel({ units: 1, local: true, retryScale: 1, charmDir: writ
 
 /** The unit's committed `marker` in its peer databag (undefined before any commit). */
 function committedMarker(m: SimModel): string | undefined {
-  const relation = loadState(m.home)?.model.relations.find((r) => r.endpoint === 'peers');
+  const relation = loadState(m.home)?.model.relations.find((r) => r.ends[0]?.endpoint === 'peers');
   return relation?.unitData[UNIT]?.['marker'];
 }
 

@@ -34,13 +34,13 @@ export function rootPassword(sim: SimModel): string {
 
 /** The unit's `etcd-peers` databag as committed (empty when it has none). */
 export function peerUnitBag(sim: SimModel, unit: string): Readonly<Record<string, string>> {
-  const relation = model(sim).relations.find((r) => r.endpoint === PEER_ENDPOINT);
+  const relation = model(sim).relations.find((r) => r.ends[0]?.endpoint === PEER_ENDPOINT);
   return relation?.unitData[unit] ?? {};
 }
 
 /** The peer relation's id (`etcd-peers:<id>`), for `relation-set -r`. */
 export function peerRelationId(sim: SimModel): string {
-  const relation = model(sim).relations.find((r) => r.endpoint === PEER_ENDPOINT);
+  const relation = model(sim).relations.find((r) => r.ends[0]?.endpoint === PEER_ENDPOINT);
   if (relation === undefined) throw new Error('no etcd-peers relation in the model');
   return `${PEER_ENDPOINT}:${relation.id}`;
 }

@@ -12,13 +12,18 @@ import type { Io } from './verbs.js';
 
 export const USAGE = `usage: sim <verb> [args]   (model in $SIM_HOME, default ./.sim)
 
-  deploy [--path DIR | --revision R] [-n N] [--config k=v ...]
+  deploy [CHARM_PATH | --path DIR | --revision R [--charm NAME]] [APP] [-n N] [--config k=v ...]
          [--update-status-interval 10s] [--retry-scale F] [--seed N] [--hook-timeout 30m] [--start-after-refresh]
-  add-unit [-n N]                    remove-unit UNIT...
-  config [KEY[=VALUE] ...] [--reset KEY]
+         (the first deploy makes the model; later ones add applications)
+  add-unit [APP] [-n N]              remove-unit UNIT...
+  integrate APP[:ENDPOINT] APP[:ENDPOINT]
+  remove-relation APP[:ENDPOINT] APP[:ENDPOINT] | RELATION_ID
+  remove-application APP
+  config [KEY[=VALUE] ...] [--reset KEY] [--app APP]
   run UNIT|APP/leader ACTION [k=v ...] [--format json]
   publish [DIR] [--workload V] [--charm-version V]
-  snap-store [--format json]         refresh --revision R | --path DIR
+  snap-store [--format json]         refresh [APP] --revision R | --path DIR
+  snap-store add SNAP_DIR [--channel C]   (publishes any snap from its unpacked tree)
   status [--format json]             wait [--timeout S]
   debug-log [--unit U] [--lines N]   resolved UNIT [--no-retry]
   fail-next-hook UNIT [HOOK]         kill-workload UNIT

@@ -4,10 +4,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import type { ParseArgsConfig } from 'node:util';
-
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import yaml from 'js-yaml';
 import { ensureSnapStore, listCharms, publishCharm } from '../charm-store.js';
 import { describeFault, makeFault } from '../controller/faults.js';
@@ -16,112 +12,17 @@ import type { ActionOutcome } from '../controller/state.js';
 import { formatLogLine, readLog } from '../debug-log.js';
 import type { SimHome } from '../home.js';
 import { InputError, parseActionParams, parseDuration, parseSecretContent } from '../parse.js';
-import type { CharmSource, SettingsInput } from '../protocol.js';
-import { killDaemon, listRevisions, readStore } from '../snapd/index.js';
+import { addSnapRevision, killDaemon, listRevisions, readStore } from '../snapd/index.js';
 import { formatStatus } from '../status.js';
 import type { StatusJson } from '../status.js';
-import { controllerAnswers, send, startController } from './controller-process.js';
+import { send } from './controller-process.js';
 import { destroyModel } from './destroy.js';
 import { waitForModel } from './wait.js';
+import { intArg, needPositionals, parse, sourceOf } from './args.js';
+import type { Verb } from './args.js';
+import { MODEL_VERBS } from './model-verbs.js';
 
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-type Verb = (home: SimHome, args: string[], io: Io, env: Readonly<Record<string, string | undefined>>) => Promise<number>;
-
-const parse = <T extends ParseArgsOptionsConfig>(args: string[], options: T) => {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new InputError((error as Error).message);
-  }
-};
-
-const needPositionals = (positionals: readonly string[], min: number, max: number, usage: string): void => {
-  if (positionals.length < min || positionals.length > max) throw new InputError(`usage: sim ${usage}`);
-};
-
-const intArg = (text: string | undefined, what: string, fallback: number): number => {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InputError(`${what} must be a positive integer, got ${JSON.stringify(text)}`);
-  return Number(text);
-};
-
-const sourceOf = (values: { path?: string | undefined; revision?: string | undefined }): CharmSource | undefined => {
-  if (values.path !== undefined && values.revision !== undefined) throw new InputError('give --path or --revision, not both');
-  if (values.path !== undefined) return { path: path.resolve(values.path) };
-  if (values.revision !== undefined) return { revision: intArg(values.revision, '--revision', 1) };
-  return undefined;
-};
-
-/** Simulator settings from deploy flags, falling back to SIM_* environment variables. */
-function settingsFrom(values: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>): SettingsInput {
-  const pick = (flag: string, variable: string): string | undefined => {
-    const v = values[flag];
-    return typeof v === 'string' ? v : env[variable] || undefined;
-  };
-  const out: SettingsInput = {};
-  const interval = pick('update-status-interval', 'SIM_UPDATE_STATUS_INTERVAL');
-  if (interval !== undefined) out.updateStatusMs = parseDuration(interval);
-  const scale = pick('retry-scale', 'SIM_RETRY_SCALE');
-  if (scale !== undefined) {
-    if (!(Number(scale) > 0)) throw new InputError(`--retry-scale must be a positive number, got ${JSON.stringify(scale)}`);
-    out.retryScale = Number(scale);
-  }
-  const seed = pick('seed', 'SIM_SEED');
-  if (seed !== undefined) {
-    if (!/^\d+$/.test(seed)) throw new InputError(`--seed must be an integer, got ${JSON.stringify(seed)}`);
-    out.seed = Number(seed);
-  }
-  const timeout = pick('hook-timeout', 'SIM_HOOK_TIMEOUT');
-  if (timeout !== undefined) out.hookTimeoutMs = parseDuration(timeout);
-  if (values['start-after-refresh'] === true || env['SIM_START_AFTER_REFRESH'] === '1') out.startAfterRefresh = true;
-  const parent = env['SIM_TEST_PARENT_PID'];
-  if (parent && /^\d+$/.test(parent)) out.testParentPid = Number(parent);
-  return out;
-}
-
-const deploy: Verb = async (home, args, io, env) => {
-  const { values, positionals } = parse(args, {
-    path: { type: 'string' },
-    revision: { type: 'string' },
-    n: { type: 'string', short: 'n' },
-    config: { type: 'string', multiple: true },
-    'update-status-interval': { type: 'string' },
-    'retry-scale': { type: 'string' },
-    seed: { type: 'string' },
-    'hook-timeout': { type: 'string' },
-    'start-after-refresh': { type: 'boolean' },
-  });
-  needPositionals(positionals, 0, 1, 'deploy [--path DIR | --revision R] [-n N] [--config k=v ...]');
-  const settings = settingsFrom(values, env);
-  const units = intArg(values.n, '-n', 1);
-  if (await controllerAnswers(home)) {
-    const ping = await send(home, { type: 'ping' });
-    if (ping['deployed'] === true) throw new InputError(`the model in ${home.dir} is already deployed (sim destroy first)`);
-  }
-  let source = sourceOf(values);
-  if (!source) {
-    const meta = publishCharm(home);
-    io.out(`Published ${meta.url} (etcd ${meta.workload}, snap revision ${meta['snap-revision']})\n`);
-    source = { revision: meta.revision };
-  }
-  ensureSnapStore(home);
-  if (!(await controllerAnswers(home))) await startController(home, settings);
-  const reply = await send(home, { type: 'deploy', source, units, config: values.config ?? [] });
-  io.out(`Deployed ${JSON.stringify(reply['application'])} from ${String(reply['charm'])}: ${(reply['units'] as string[]).join(', ')}\n`);
-  return 0;
-};
-
-const addUnit: Verb = async (home, args, io) => {
-  const { values, positionals } = parse(args, { n: { type: 'string', short: 'n' } });
-  needPositionals(positionals, 0, 0, 'add-unit [-n N]');
-  const reply = await send(home, { type: 'add-unit', units: intArg(values.n, '-n', 1) });
-  io.out(`Added ${(reply['units'] as string[]).join(', ')}\n`);
-  return 0;
-};
+export type { Io, Verb } from './args.js';
 
 const removeUnit: Verb = async (home, args, io) => {
   const { positionals } = parse(args, {});
@@ -132,11 +33,11 @@ const removeUnit: Verb = async (home, args, io) => {
 };
 
 const config: Verb = async (home, args, io) => {
-  const { values, positionals } = parse(args, { reset: { type: 'string', multiple: true } });
+  const { values, positionals } = parse(args, { reset: { type: 'string', multiple: true }, app: { type: 'string' } });
   const set = positionals.filter((p) => p.includes('='));
   const keys = positionals.filter((p) => !p.includes('='));
   if (set.length > 0 && keys.length > 0) throw new InputError('give either KEY ... or KEY=VALUE ..., not both');
-  const reply = await send(home, { type: 'config', set, reset: values.reset ?? [] });
+  const reply = await send(home, { type: 'config', set, reset: values.reset ?? [], ...(values.app === undefined ? {} : { app: values.app }) });
   if (set.length > 0 || (values.reset ?? []).length > 0) return 0;
   const current = reply['config'] as Record<string, unknown>;
   if (keys.length === 0) {
@@ -188,8 +89,15 @@ const publish: Verb = async (home, args, io) => {
 };
 
 const snapStore: Verb = async (home, args, io) => {
-  const { values, positionals } = parse(args, { format: { type: 'string' } });
-  needPositionals(positionals, 0, 0, 'snap-store [--format json]');
+  const { values, positionals } = parse(args, { format: { type: 'string' }, channel: { type: 'string' } });
+  if (positionals[0] === 'add') {
+    // Any snap, from its unpacked tree (meta/snap.yaml): a test charm's workload as much as etcd.
+    needPositionals(positionals, 2, 2, 'snap-store add SNAP_DIR [--channel C]');
+    const rev = addSnapRevision(ensureSnapStore(home), path.resolve(positionals[1] as string), values.channel);
+    io.out(`${rev.revision}\n`);
+    return 0;
+  }
+  needPositionals(positionals, 0, 0, 'snap-store [--format json] | snap-store add SNAP_DIR [--channel C]');
   const revisions = listRevisions(readStore(ensureSnapStore(home)));
   if (values.format === 'json') {
     io.out(`${JSON.stringify({ snap: 'charmed-etcd', revisions, charms: listCharms(home) })}\n`);
@@ -202,10 +110,17 @@ const snapStore: Verb = async (home, args, io) => {
 
 const refresh: Verb = async (home, args, io) => {
   const { values, positionals } = parse(args, { revision: { type: 'string' }, path: { type: 'string' } });
-  needPositionals(positionals, 0, 1, 'refresh --revision R | --path DIR');
-  const source = sourceOf(values);
+  needPositionals(positionals, 0, 1, 'refresh [APP] --revision R | --path DIR');
+  const app = positionals[0];
+  let source = sourceOf(values);
   if (!source) throw new InputError('refresh needs --revision R or --path DIR');
-  const reply = await send(home, { type: 'refresh', source });
+  // `--revision R` of an application's own charm (Charmhub revisions count per charm).
+  if ('revision' in source && app !== undefined) {
+    const charms = (await send(home, { type: 'status' }))['status'] as StatusJson;
+    const name = charms.applications[app]?.['charm-name'];
+    if (name !== undefined) source = { ...source, charm: name };
+  }
+  const reply = await send(home, { type: 'refresh', source, ...(app === undefined ? {} : { app }) });
   io.out(`Added charm ${String(reply['charm'])}; refreshing every unit\n`);
   return 0;
 };
@@ -337,8 +252,7 @@ const destroy: Verb = async (home, args) => {
 };
 
 export const VERBS: Readonly<Record<string, Verb>> = {
-  deploy,
-  'add-unit': addUnit,
+  ...MODEL_VERBS,
   'remove-unit': removeUnit,
   config,
   run,

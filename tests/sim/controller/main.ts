@@ -17,12 +17,13 @@ import { RequestSchema, SettingsInputSchema } from '../protocol.js';
 import type { Request } from '../protocol.js';
 import { shutdownAll } from '../snapd/index.js';
 import { hookToolsWritten, writeModelTools } from '../tools-build.js';
-import { Engine } from './engine.js';
-import { applyConfig, charmFromSource, handleRequest } from './requests.js';
+import { ModelError } from '../../../lib/juju/testing/fake-juju/core/index.js';
+import { Runtime } from './runtime.js';
+import { deployApp, handleRequest } from './requests.js';
 import { loadState } from './state.js';
 import type { SimSettings } from './state.js';
 import { claimSubnet, reclaimSubnet, releaseSubnet } from './subnet.js';
-import { DEFAULT_SETTINGS, addUnits, createState } from './topology.js';
+import { DEFAULT_SETTINGS, createState } from './topology.js';
 
 const { values } = parseArgs({ options: { home: { type: 'string' }, settings: { type: 'string' } } });
 if (!values.home) throw new Error('--home is required');
@@ -46,26 +47,17 @@ const subnet = saved?.subnet ?? claimSubnet();
 if (saved) reclaimSubnet(saved.subnet);
 if (!hookToolsWritten(home) || !existsSync(`${home.snapToolsDir}/snap`)) await writeModelTools(home);
 
-let engine: Engine | undefined = saved ? new Engine(home, saved) : undefined;
-let updateStatusTimer: NodeJS.Timeout | undefined;
+let runtime: Runtime | undefined = saved ? new Runtime(home, saved) : undefined;
 let shuttingDown = false;
-
-const startTimers = (e: Engine): void => {
-  updateStatusTimer = setInterval(() => e.updateStatusTick(), e.state.settings.updateStatusMs);
-};
-if (engine) {
-  startTimers(engine);
-  engine.pump();
-}
+runtime?.resume();
 
 /** Stops everything this model runs; with `removeHome`, the model's directory goes too. */
 async function shutdown(removeHome: boolean): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
-  if (updateStatusTimer) clearInterval(updateStatusTimer);
   clearInterval(guard);
-  await engine?.stop();
-  if (engine && existsSync(home.dir)) engine.saveNow();
+  await runtime?.stop();
+  if (runtime && existsSync(home.dir)) runtime.saveNow();
   await shutdownAll(unitRootsOnDisk(home), 10_000);
   releaseSubnet(subnet);
   server.close();
@@ -74,19 +66,16 @@ async function shutdown(removeHome: boolean): Promise<void> {
   if (removeHome) rmSync(home.dir, { recursive: true, force: true });
 }
 
+/** The first deploy makes the model; later ones add applications to it. */
 async function deploy(req: Extract<Request, { type: 'deploy' }>): Promise<Record<string, unknown>> {
-  if (engine) throw new InputError(`the model in ${home.dir} already has an application (sim destroy first)`);
   ensureSnapStore(home);
-  const charm = charmFromSource(home, req.source);
-  const defined = Object.fromEntries(Object.entries(settingsInput).filter(([, v]) => v !== undefined));
-  const settings = { ...DEFAULT_SETTINGS, ...defined } as SimSettings;
-  const e = new Engine(home, createState(home, subnet, settings, charm));
-  if (req.config.length > 0) applyConfig(e, req.config, []);
-  engine = e;
-  e.saveNow();
-  startTimers(e);
-  const units = addUnits(e, req.units);
-  return { application: e.model.application.name, charm: charm.url, units };
+  if (!runtime) {
+    const defined = Object.fromEntries(Object.entries(settingsInput).filter(([, v]) => v !== undefined));
+    const settings = { ...DEFAULT_SETTINGS, ...defined } as SimSettings;
+    runtime = new Runtime(home, createState(home, subnet, settings));
+    runtime.saveNow();
+  }
+  return deployApp(runtime, req);
 }
 
 async function answer(line: string, socket: Socket): Promise<void> {
@@ -99,29 +88,30 @@ async function answer(line: string, socket: Socket): Promise<void> {
     return;
   }
   if (req.type === 'tool') {
-    const result = engine
-      ? engine.callTool(req.contextId, req.tool, req.args, req.stdin)
+    const result = runtime
+      ? runtime.contexts.call(req.contextId, req.tool, req.args, req.stdin)
       : { stdout: '', stderr: 'ERROR no model\n', exitCode: 1 };
     socket.write(`${JSON.stringify(result)}\n`);
     return;
   }
   if (req.type === 'tool-timing') {
-    engine?.recordToolTiming(req.contextId, req.tool, req.ms);
+    runtime?.contexts.recordTiming(req.contextId, req.tool, req.ms);
     return;
   }
   try {
     let body: Record<string, unknown>;
-    if (req.type === 'ping') body = { pid: process.pid, deployed: engine !== undefined };
+    if (req.type === 'ping') body = { pid: process.pid, deployed: runtime !== undefined && Object.keys(runtime.model.applications).length > 0 };
     else if (req.type === 'deploy') body = await deploy(req);
     else if (req.type === 'shutdown') {
       await shutdown(false);
       body = {};
-    } else if (!engine) throw new InputError('no application deployed in this model (sim deploy first)');
-    else body = await handleRequest(engine, req);
+    } else if (!runtime) throw new InputError('no application deployed in this model (sim deploy first)');
+    else body = await handleRequest(runtime, req);
     socket.write(`${JSON.stringify({ ok: true, ...body })}\n`);
     if (req.type === 'shutdown') setTimeout(() => process.exit(0), 50);
   } catch (error) {
-    socket.write(`${JSON.stringify({ ok: false, error: (error as Error).message })}\n`);
+    const message = error instanceof ModelError || error instanceof InputError ? error.message : (error as Error).message;
+    socket.write(`${JSON.stringify({ ok: false, error: message })}\n`);
   }
 }
 
@@ -144,7 +134,7 @@ server.listen(home.socketPath);
 // Test guard: when SIM_HOME disappears or the test process that started the model is gone,
 // stop everything so nothing outlives the test run.
 const guard = setInterval(() => {
-  const parent = engine?.state.settings.testParentPid ?? settingsInput.testParentPid;
+  const parent = runtime?.state.settings.testParentPid ?? settingsInput.testParentPid;
   const homeGone = !existsSync(home.dir);
   if (homeGone || (parent !== undefined && !isAlive(parent))) {
     void shutdown(parent !== undefined && !homeGone).then(() => process.exit(0));

@@ -1,41 +1,17 @@
 /**
- * What the controller keeps on disk: the fake Juju model (shared with the
- * in-process harness) plus the simulator's own per-unit bookkeeping (hook
- * queues, failures, charm revisions). Plain JSON, rewritten atomically.
+ * What the controller keeps on disk: the core's model of the whole Juju model
+ * (applications, units with their hook queues, relations, secrets) plus the
+ * simulator's own per-unit bookkeeping (directories, armed faults) and action
+ * outcomes. Plain JSON, rewritten atomically.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { FakeModel } from '../../../lib/juju/testing/fake-juju/model.js';
-import type { CharmRef } from '../charm-store.js';
+import type { CoreModel } from '../../../lib/juju/testing/fake-juju/core/index.js';
 import type { SimHome } from '../home.js';
 import { writeFileAtomic } from '../home.js';
 import type { InjectedFault } from './faults.js';
 
-/** A hook waiting in a unit's queue, with what its environment needs. */
-export interface QueuedHook {
-  readonly kind: 'hook';
-  readonly name: string;
-  readonly relationId?: number;
-  readonly endpoint?: string;
-  /** `''` for created/broken and app-bag changes. */
-  readonly remoteUnit?: string;
-  readonly remoteApp?: string;
-  readonly departingUnit?: string;
-  readonly storageId?: string;
-  readonly secretId?: string;
-  readonly secretLabel?: string;
-  readonly secretRevision?: number;
-}
-
-/** An action queued on a unit (validated, defaults filled). */
-export interface QueuedAction {
-  readonly kind: 'action';
-  readonly id: string;
-  readonly name: string;
-  readonly params: Record<string, unknown>;
-}
-
-export type QueuedEvent = QueuedHook | QueuedAction;
+export type { QueuedAction, QueuedEvent, QueuedHook } from '../../../lib/juju/testing/fake-juju/core/index.js';
 
 /** An action's outcome, as `sim run` reports it. */
 export interface ActionOutcome {
@@ -48,29 +24,15 @@ export interface ActionOutcome {
   readonly logs: string[];
 }
 
+/** The simulator's side of a unit: where its machine lives, and faults armed on it. */
 export interface SimUnit {
   readonly name: string;
-  readonly number: number;
-  readonly address: string;
   readonly root: string;
   readonly charmDir: string;
-  readonly storageId: string;
-  /** The charm the unit's directory holds now. */
-  charm: CharmRef;
-  /** A refresh not yet applied (the unit was running a hook). */
-  pendingCharm?: CharmRef;
-  queue: QueuedHook[];
-  actions: QueuedAction[];
-  started: boolean;
-  /** Relation ids whose scope the unit has entered (after its `-relation-created`). */
-  inScope: number[];
-  /** The head of `queue` failed: automatic retry at `retryAt`, or never (`resolved` needed). */
-  failure?: { attempts: number; retryAt: number };
   /** `fail-next-hook`: the next hook (of this name, if given) is reported as failed. */
   failNext?: { hook?: string };
   /** `inject-fault`: armed until a snap command of one of the unit's hooks matches it. */
   fault?: InjectedFault;
-  dying: boolean;
 }
 
 export interface SimSettings {
@@ -89,27 +51,25 @@ export interface SimSettings {
 }
 
 export interface SimState {
-  readonly version: 1;
+  readonly version: 2;
   readonly subnet: string;
   settings: SimSettings;
-  model: FakeModel;
+  model: CoreModel;
   units: Record<string, SimUnit>;
-  /** The charm the application is set to (what new units get). */
-  charm: CharmRef;
-  nextUnit: number;
-  nextStorage: number;
   /** Outcomes of finished actions, by id. */
   actionResults: Record<string, ActionOutcome>;
-  prngState: number;
 }
 
 const StateSchema = z.looseObject({
-  version: z.literal(1),
+  version: z.literal(2),
   subnet: z.string().regex(/^127\.\d+\.\d+$/),
   settings: z.looseObject({ updateStatusMs: z.number(), retryScale: z.number() }),
-  model: z.looseObject({ application: z.looseObject({ name: z.string() }), units: z.record(z.string(), z.unknown()) }),
-  units: z.record(z.string(), z.looseObject({ name: z.string(), queue: z.array(z.unknown()) })),
-  charm: z.looseObject({ url: z.string() }),
+  model: z.looseObject({
+    applications: z.record(z.string(), z.looseObject({ name: z.string() })),
+    units: z.record(z.string(), z.looseObject({ name: z.string(), app: z.string(), queue: z.array(z.unknown()) })),
+    relations: z.array(z.looseObject({ id: z.number(), ends: z.array(z.looseObject({ app: z.string(), endpoint: z.string() })) })),
+  }),
+  units: z.record(z.string(), z.looseObject({ name: z.string(), root: z.string() })),
 });
 
 /** The saved state, or undefined when the model has none yet. Throws when the file is malformed. */

@@ -16,6 +16,7 @@ import { servicePid, shutdownUnit, supervisorPid, supervisorStatus } from './sup
 import type { ServiceStatus } from './supervisor-protocol.js';
 
 export {
+  addSnapRevision,
   BROKEN_VERSION,
   CHARMED_ETCD,
   createStore,

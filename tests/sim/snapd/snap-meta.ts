@@ -1,4 +1,4 @@
-import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
@@ -43,6 +43,12 @@ export function snapYamlFor(name: string, rev: StoreRevision, snap: StoreSnap, s
 export function mountRevision(root: string, name: string, rev: StoreRevision, snap: StoreSnap): SnapYaml {
   const dir = snapDir(root, name, rev.revision);
   rmSync(dir, { recursive: true, force: true });
+  if (rev['snap-dir'] !== undefined) {
+    // Any other snap: its own tree and snap.yaml, as snapd mounts the squashfs.
+    cpSync(rev['snap-dir'], dir, { recursive: true });
+    return readSnapYaml(root, name, rev.revision);
+  }
+  if (rev['bin-dir'] === undefined) throw new Error(`revision ${rev.revision} of ${name} has neither bin-dir nor snap-dir`);
   const shipped = layOutRevision(dir, rev['bin-dir'], snapCommonDir(root, name));
   const meta = snapYamlFor(name, rev, snap, shipped);
   writeFileSync(path.join(dir, 'meta', 'snap.yaml'), yaml.dump(meta));

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import yaml from 'js-yaml';
 import { z } from 'zod';
 import { etcdBinDir } from '../../support/etcd-binaries.js';
 
@@ -13,8 +14,10 @@ const RevisionSchema = z.object({
   channel: z.string().min(1),
   /** A bad release: its daemon exits at start. */
   broken: z.boolean(),
-  /** Directory holding this revision's `etcd`, `etcdctl` and (3.5+) `etcdutl`. */
-  'bin-dir': z.string().min(1),
+  /** charmed-etcd: directory holding this revision's `etcd`, `etcdctl` and (3.5+) `etcdutl`. */
+  'bin-dir': z.string().min(1).optional(),
+  /** Any other snap: its unpacked tree (`meta/snap.yaml`, optional `meta/hooks/install`, its files), mounted as is. */
+  'snap-dir': z.string().min(1).optional(),
 });
 
 const SnapSchema = z.object({
@@ -123,6 +126,37 @@ export function createStore(storeFile: string): Store {
   };
   writeJsonAtomic(file, store);
   return store;
+}
+
+/**
+ * Publishes the snap unpacked in `snapDir` (its `meta/snap.yaml` names it and its version) as the
+ * next revision of that snap, released to `channel` (default `latest/stable`). Any snap: a test
+ * charm's workload as much as charmed-etcd. Returns the new revision.
+ * @throws Error when `meta/snap.yaml` is missing or has no name or version.
+ */
+export function addSnapRevision(storeFile: string, snapDir: string, channel = 'latest/stable'): StoreRevision {
+  const store = readStore(storeFile);
+  const meta = z
+    .looseObject({ name: z.string().regex(/^[a-z0-9-]+$/), version: z.string().min(1), summary: z.string().optional() })
+    .safeParse(yaml.load(readFileSync(path.join(snapDir, 'meta', 'snap.yaml'), 'utf8')));
+  if (!meta.success) throw new Error(`${snapDir}/meta/snap.yaml: ${z.prettifyError(meta.error)}`);
+  const { name, version } = meta.data;
+  const snap = (store.snaps[name] ??= {
+    summary: meta.data.summary ?? name,
+    publisher: { username: 'sim', 'display-name': 'Simulator', validation: 'unproven' },
+    'default-track': 'latest',
+    revisions: [],
+  });
+  const revision: StoreRevision = {
+    revision: String(Math.max(0, ...snap.revisions.map((r) => Number(r.revision))) + 1),
+    version,
+    channel: fullChannel(channel, snap['default-track']),
+    broken: false,
+    'snap-dir': path.resolve(snapDir),
+  };
+  snap.revisions.push(revision);
+  writeJsonAtomic(storeFile, store);
+  return revision;
 }
 
 /**

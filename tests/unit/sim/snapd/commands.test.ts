@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { runSnap } from '../../../sim/snapd/commands.js';
 import type { SnapdContext } from '../../../sim/snapd/context.js';
 import { holdUntil } from '../../../sim/snapd/list.js';
 import { readState } from '../../../sim/snapd/state.js';
-import { writeJsonAtomic, type Store } from '../../../sim/snapd/store.js';
+import { addSnapRevision, writeJsonAtomic, type Store } from '../../../sim/snapd/store.js';
 
 /** A fake store whose "binaries" are empty files: enough for every command that runs no daemon. */
 function fakeStore(dir: string): string {
@@ -192,5 +192,24 @@ describe('command-line errors', () => {
     expect((await snap('stop', 'charmed-etcd.nope')).stderr).toBe('error: snap "charmed-etcd" has no service "nope"\n');
     // Nothing runs, so stopping needs no supervisor and succeeds.
     expect(await snap('stop', '--disable', 'charmed-etcd')).toEqual({ code: 0, stdout: 'Stopped.\n', stderr: '' });
+  });
+});
+
+describe('any snap, not only charmed-etcd', () => {
+  it('installs a snap published from its unpacked tree: its files, its snap.yaml, its install hook', async () => {
+    const tree = path.join(dir, 'hello-tree');
+    mkdirSync(path.join(tree, 'meta', 'hooks'), { recursive: true });
+    writeFileSync(path.join(tree, 'meta', 'snap.yaml'), 'name: hello-sim\nversion: "2.10"\nsummary: a greeting\napps:\n  hello:\n    command: bin/hello\n');
+    mkdirSync(path.join(tree, 'bin'));
+    writeFileSync(path.join(tree, 'bin', 'hello'), '#!/bin/sh\necho hello\n', { mode: 0o755 });
+    writeFileSync(path.join(tree, 'meta', 'hooks', 'install'), '#!/bin/sh\necho "$SNAP_NAME $SNAP_VERSION" > "$SNAP_COMMON/installed-by-hook"\n', { mode: 0o755 });
+    expect(addSnapRevision(ctx.storeFile as string, tree)).toMatchObject({ revision: '1', version: '2.10', channel: 'latest/stable' });
+    const installed = await snap('install', 'hello-sim');
+    expect(installed.stderr).toBe('');
+    expect(installed).toMatchObject({ code: 0, stdout: 'hello-sim 2.10 from Simulator (sim) installed\n' });
+    expect(existsSync(path.join(ctx.root, 'snap', 'hello-sim', '1', 'bin', 'hello'))).toBe(true);
+    expect(readFileSync(path.join(ctx.root, 'var', 'snap', 'hello-sim', 'common', 'installed-by-hook'), 'utf8')).toBe('hello-sim 2.10\n');
+    expect(readState(ctx.root).snaps['hello-sim']).toMatchObject({ revision: '1', version: '2.10', tracking: 'latest/stable', services: {} });
+    expect(await snap('install', 'no-such-snap')).toMatchObject({ code: 1 });
   });
 });
