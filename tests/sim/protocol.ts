@@ -97,8 +97,9 @@ export function request(socketPath: string, body: Request, timeoutMs = 0): Promi
     };
     if (timeoutMs > 0) socket.setTimeout(timeoutMs, () => finish(new ControllerUnreachableError('the controller did not answer in time')));
     socket.on('connect', () => socket.write(`${JSON.stringify(body)}\n`));
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('utf8');
+    socket.setEncoding('utf8'); // a character split across reads stays whole
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
       const nl = buffer.indexOf('\n');
       if (nl === -1) return;
       let reply: Record<string, unknown>;

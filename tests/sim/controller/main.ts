@@ -117,8 +117,10 @@ async function answer(line: string, socket: Socket): Promise<void> {
 
 const server = createServer((socket) => {
   let buffer = '';
-  socket.on('data', (chunk) => {
-    buffer += chunk.toString('utf8');
+  // Decoded as a stream: a multi-byte character split across two reads stays one character.
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
     for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n')) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);

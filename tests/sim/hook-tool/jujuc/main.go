@@ -153,9 +153,9 @@ func readsStdin(args []string) bool {
 	return false
 }
 
-// send writes one JSON line in ASCII only, every other character as a \u escape:
-// the controller decodes each socket read as UTF-8 on its own, so a multi-byte
-// character split between two reads would come out as U+FFFD.
+// send writes one JSON line in ASCII only, every other character as a \u escape,
+// so the line survives any reader that decodes socket reads one at a time (the
+// controller once did, and turned a character split between reads into U+FFFD).
 func send(w io.Writer, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
