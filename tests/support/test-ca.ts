@@ -6,7 +6,7 @@
  * test charm.
  */
 import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -22,12 +22,14 @@ export interface IssuedCertificate {
 
 export interface TestCa {
   readonly certificatePem: string;
+  /** PKCS#8 PEM of the CA's key (a provider charm keeps it in a secret and loads it with {@link loadTestCa}). */
+  readonly privateKeyPem: string;
   /** Signs `csrPem`; `validityMs` defaults to 90 days (SSC's `certificate-validity` default). */
   issue(csrPem: string, options?: { readonly validityMs?: number; readonly notBefore?: Date; readonly basicConstraints?: boolean }): Promise<IssuedCertificate>;
 }
 
-let serial = 1;
-const nextSerial = (): string => (serial++).toString(16).padStart(2, '0');
+// Random serials: a provider charm issues from a new process in every hook, so a counter would repeat.
+const nextSerial = (): string => `01${randomBytes(15).toString('hex')}`;
 
 /** A new CA with common name `commonName` (SSC's `ca-common-name`), valid `validityMs` (default 365 days). */
 export async function createTestCa(commonName = 'etcd', validityMs = 365 * DAY_MS): Promise<TestCa> {
@@ -46,9 +48,26 @@ export async function createTestCa(commonName = 'etcd', validityMs = 365 * DAY_M
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
+  return caFrom(ca, keys.privateKey, await exportPkcs8(keys.privateKey));
+}
+
+async function exportPkcs8(key: webcrypto.CryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
+  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
+}
+
+/** A CA from its certificate and PKCS#8 key, as {@link createTestCa} made them. */
+export async function loadTestCa(certificatePem: string, privateKeyPem: string): Promise<TestCa> {
+  const der = Buffer.from(privateKeyPem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  const key = await webcrypto.subtle.importKey('pkcs8', der, ALG, true, ['sign']);
+  return caFrom(new x509.X509Certificate(certificatePem.trim()), key, privateKeyPem);
+}
+
+function caFrom(ca: x509.X509Certificate, signingKey: webcrypto.CryptoKey, privateKeyPem: string): TestCa {
   const certificatePem = `${ca.toString('pem')}\n`;
   return {
     certificatePem,
+    privateKeyPem,
     async issue(csrPem, options = {}) {
       const csr = new x509.Pkcs10CertificateRequest(csrPem.trim());
       if (!(await csr.verify())) throw new Error('CSR signature does not verify');
@@ -61,7 +80,7 @@ export async function createTestCa(commonName = 'etcd', validityMs = 365 * DAY_M
         notBefore,
         notAfter: new Date(notBefore.getTime() + (options.validityMs ?? 90 * DAY_MS)),
         publicKey: csr.publicKey,
-        signingKey: keys.privateKey,
+        signingKey,
         signingAlgorithm: ALG,
         extensions: [
           // Some issuers leave BasicConstraints out of leaves; Canonical's charm refuses those as client certificates.
