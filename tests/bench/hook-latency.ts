@@ -30,19 +30,32 @@ export interface HookLatencyFigure {
   /** Median relation-set calls per hook. */
   readonly relation_writes: number;
   readonly failed_hooks: number;
+  /** The anchor: a minimal Python ops charm (tests/bench/ops-anchor) doing the same reads and status in the same model, same hook tools. */
+  readonly ops_anchor?: {
+    readonly ops_version: string;
+    readonly median_ms: number;
+    readonly p90_ms: number;
+    readonly tool_ms: number;
+    readonly charm_ms: number;
+    readonly tool_calls: number;
+    readonly python_baseline_ms: number;
+  };
 }
 
-/** Wall time of `node -e 0`, `runs` times; the median in ms. */
-export function nodeBaselineMs(runs: number): number {
+/** Wall time of `command args`, `runs` times; the median in ms. */
+function baselineMs(command: string, args: readonly string[], runs: number): number {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    const r = spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    const r = spawnSync(command, args, { stdio: 'ignore' });
     times.push(performance.now() - t);
-    if (r.status !== 0) throw new Error(`node -e 0 exited ${String(r.status)}`);
+    if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${String(r.status)}`);
   }
   return median(times);
 }
+
+/** Wall time of `node -e 0`, `runs` times; the median in ms. */
+export const nodeBaselineMs = (runs: number): number => baselineMs(process.execPath, ['-e', '0'], runs);
 
 /** A tool call's time: the tool's own measure when it reported one, else the controller's. */
 const callMs = (call: HookRecord['toolCalls'][number]): number => call.ms ?? call.serverMs;
@@ -71,25 +84,61 @@ export function summarizeHooks(records: readonly HookRecord[], units: number, no
   };
 }
 
+export interface OpsAnchor {
+  /** A built anchor charm directory (tests/bench/ops-anchor/build.ts). */
+  readonly charmDir: string;
+  readonly python: string;
+  readonly opsVersion: string;
+}
+
+const ANCHOR_APP = 'ops-anchor';
+
 /**
  * Runs update-status `runs` times, one at a time, on a settled model and
- * summarizes the hooks. Throws when a hook fails or the model does not settle.
+ * summarizes the hooks. With `anchor`, the ops charm is deployed beside
+ * charmed-etcd with as many units, and each run also times one of its
+ * update-status hooks, alternating so both meet the same machine.
+ * Throws when a hook fails or the model does not settle.
  */
-export async function measureHookLatency(model: BenchModel, runs: number): Promise<HookLatencyFigure> {
+export async function measureHookLatency(model: BenchModel, runs: number, anchor?: OpsAnchor): Promise<HookLatencyFigure> {
   const units = Object.keys((await model.status()).units);
+  let anchorUnits: string[] = [];
+  if (anchor !== undefined) {
+    await model.run('deploy', anchor.charmDir, ANCHOR_APP, '-n', String(units.length));
+    await model.sim.wait(240);
+    anchorUnits = Object.keys((await model.status()).applications[ANCHOR_APP]?.units ?? {});
+  }
   // A first round warms the page cache (the charm bundle, node itself) and is not counted.
-  for (const unit of units) {
+  for (const unit of [...units, ...anchorUnits]) {
     await model.run('update-status', unit);
     await model.sim.wait(120);
   }
   const before = model.sim.hookRecords().length;
   for (let i = 0; i < runs; i++) {
-    await model.run('update-status', units[i % units.length] as string);
-    await model.sim.wait(120);
+    for (const group of anchorUnits.length > 0 ? [units, anchorUnits] : [units]) {
+      await model.run('update-status', group[i % group.length] as string);
+      await model.sim.wait(120);
+    }
   }
-  const nodeMs = nodeBaselineMs(Math.max(20, runs));
+  const baselineRuns = Math.max(20, runs);
+  const nodeMs = nodeBaselineMs(baselineRuns);
   const records = model.sim.hookRecords().slice(before);
-  const figure = summarizeHooks(records, units.length, nodeMs);
+  const ours = records.filter((r) => units.includes(r.unit));
+  const figure = summarizeHooks(ours, units.length, nodeMs);
   if (figure.failed_hooks > 0) throw new Error(`${figure.failed_hooks} of ${figure.runs} update-status hooks failed (see sim debug-log)`);
-  return figure;
+  if (anchor === undefined) return figure;
+  const theirs = summarizeHooks(records.filter((r) => anchorUnits.includes(r.unit)), anchorUnits.length, nodeMs);
+  if (theirs.failed_hooks > 0) throw new Error(`${theirs.failed_hooks} of ${theirs.runs} ops-anchor update-status hooks failed (see sim debug-log)`);
+  return {
+    ...figure,
+    ops_anchor: {
+      ops_version: anchor.opsVersion,
+      median_ms: theirs.median_ms,
+      p90_ms: theirs.p90_ms,
+      tool_ms: theirs.tool_ms,
+      charm_ms: theirs.charm_ms,
+      tool_calls: theirs.tool_calls,
+      python_baseline_ms: round(baselineMs(anchor.python, ['-c', '0'], baselineRuns)),
+    },
+  };
 }

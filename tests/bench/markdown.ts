@@ -20,7 +20,10 @@ function describe(f: Figure): [string, string, string] {
       return [
         `Hook latency (${f.hook}, ${f.units} units, ${f.runs} runs)`,
         `median ${f.median_ms} ms, p90 ${f.p90_ms} ms`,
-        `bare \`node -e 0\` ${f.node_baseline_ms} ms; hook tools ${f.tool_ms} ms (${f.tool_calls} calls, ${f.tool_call_ms} ms a call, p90 ${f.tool_call_p90_ms} ms; ${f.relation_writes} relation-set); charm ${f.charm_ms} ms`,
+        `bare \`node -e 0\` ${f.node_baseline_ms} ms; hook tools ${f.tool_ms} ms (${f.tool_calls} calls, ${f.tool_call_ms} ms a call, p90 ${f.tool_call_p90_ms} ms; ${f.relation_writes} relation-set); charm ${f.charm_ms} ms` +
+          (f.ops_anchor === undefined
+            ? ''
+            : `. Same run, a minimal Python ops ${f.ops_anchor.ops_version} charm with the same reads: median ${f.ops_anchor.median_ms} ms (p90 ${f.ops_anchor.p90_ms}), ${f.ops_anchor.tool_calls} tool calls ${f.ops_anchor.tool_ms} ms, charm ${f.ops_anchor.charm_ms} ms; bare \`python3 -c 0\` ${f.ops_anchor.python_baseline_ms} ms`),
       ];
     case 'refresh':
       return [

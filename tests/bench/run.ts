@@ -4,7 +4,8 @@
  * with `--markdown` a table for the README at the end. Exits 1 when a benchmark
  * could not produce its figure (its line then carries `error`).
  *
- *   hook-latency   update-status through dispatch on a settled 3-unit model
+ *   hook-latency   update-status through dispatch on a settled 3-unit model, beside a minimal
+ *                  Python ops charm doing the same reads on the same hook tools (the anchor)
  *   scale-up       add-unit to a healthy voting member (same model, after hook-latency)
  *   refresh        refresh FROM → TO with pause-after-unit-refresh=none, per size in --units
  *   writes         a continuous writer through the 3-unit refresh
@@ -17,6 +18,7 @@ import { buildCharmInto } from '../sim/testing.js';
 import { deployBenchModel } from './bench-model.js';
 import type { BenchModel } from './bench-model.js';
 import { measureHookLatency } from './hook-latency.js';
+import { buildOpsAnchor, OPS_VERSION, opsPython } from './ops-anchor/build.js';
 import { markdownTable } from './markdown.js';
 import type { BenchFailure, Figure } from './markdown.js';
 import { measureRefresh } from './refresh.js';
@@ -146,8 +148,9 @@ try {
   if (selected.has('hook-latency') || selected.has('scale-up')) {
     await withModel(3, charmDir, async (model) => {
       if (selected.has('hook-latency')) {
-        progress(`hook-latency: ${options.runs} update-status hooks`);
-        await measureHookLatency(model, options.runs).then(record, (e: unknown) => fail('hook-latency', e));
+        progress(`hook-latency: ${options.runs} update-status hooks, and as many of the ops anchor (ops ${OPS_VERSION} from PyPI)`);
+        const anchor = { charmDir: await buildOpsAnchor(path.join(work, 'ops-anchor')), python: await opsPython(), opsVersion: OPS_VERSION };
+        await measureHookLatency(model, options.runs, anchor).then(record, (e: unknown) => fail('hook-latency', e));
       }
       if (selected.has('scale-up')) {
         progress('scale-up: add-unit');

@@ -87,6 +87,14 @@ describe('markdownTable', () => {
     expect(markdownTable([figure], [])).toContain('hook tools 2.5 ms (1 calls, 2.5 ms a call, p90 2.5 ms; 0 relation-set); charm 97.5 ms');
   });
 
+  it('puts the ops anchor of the same run beside our hook', () => {
+    const ours = summarizeHooks([{ unit: 'a/0', event: 'update-status', kind: 'hook', startedAt: '', durationMs: 100, exitCode: 0, toolCalls: [] }], 1, 50);
+    const anchor = { ops_version: '3.9.0', median_ms: 80, p90_ms: 90, tool_ms: 10, charm_ms: 70, tool_calls: 14, python_baseline_ms: 20 };
+    expect(markdownTable([{ ...ours, ops_anchor: anchor }], [])).toContain(
+      'a minimal Python ops 3.9.0 charm with the same reads: median 80 ms (p90 90), 14 tool calls 10 ms, charm 70 ms; bare `python3 -c 0` 20 ms',
+    );
+  });
+
   it('has a row per figure and per failure, escaping pipes', () => {
     const table = markdownTable(
       [{ bench: 'scale-up', seconds: 20.5, from_units: 3, to_units: 4, learner_s: 3.1, voter_s: 8.9, hooks: 30, failed_hooks: 0 }],
