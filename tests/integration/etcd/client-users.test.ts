@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,11 +10,11 @@ import type { EtcdClient } from '../../../src/etcd/client.js';
 import { renderBundle } from '../../../src/tls/trust-bundle.js';
 import { createCsr, generatePrivateKey } from '../../../src/tls/x509.js';
 import { etcdBinDir, pinnedEtcd } from '../../support/etcd-binaries.js';
-import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
 import { createTestCa, type TestCa } from '../../support/test-ca.js';
 import { charmCluster, clusterClient } from './etcd-cluster.js';
-import { stopAll, stopMember, startMember, waitHealthy, type RunningMember } from './etcd-process.js';
+import { stopMember, startMember, waitHealthy, type RunningMember } from './etcd-process.js';
 import { clientFetch, issueMaterial, tlsConfig, type KindMaterial } from './tls-material.js';
+import { claimEtcdPlace, releaseEtcdPlace } from './etcd-place.js';
 
 /*
  * etcd-client at the etcd level, as the leader carries out its plan
@@ -32,17 +31,12 @@ let etcdCa: TestCa;
 let clientsCa: TestCa;
 
 beforeAll(async () => {
-  subnet = claimLoopbackSubnet();
-  root = mkdtempSync(path.join(tmpdir(), 'etcd-clients-'));
+  ({ subnet, root } = claimEtcdPlace('etcd-clients-'));
   etcdCa = await createTestCa('etcd');
   clientsCa = await createTestCa('requirer-ca');
 });
 
-afterAll(async () => {
-  await stopAll();
-  rmSync(root, { recursive: true, force: true });
-  releaseLoopbackSubnets();
-});
+afterAll(releaseEtcdPlace);
 
 interface Requirer {
   readonly cn: string;

@@ -1,26 +1,12 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
 import { EtcdClient } from '../../../src/etcd/client.js';
 import { configDialect, peerUrl } from '../../../src/etcd/config.js';
 import { EtcdUnhealthyClusterError } from '../../../src/etcd/errors/index.js';
-import {
-  eventually,
-  initialMember,
-  logEntries,
-  prepareMember,
-  startMember,
-  startupSettings,
-  stopAll,
-  stopMember,
-  waitForExit,
-  waitHealthy,
-  writeConfig,
-  type MemberSpec,
-} from './etcd-process.js';
+import { eventually, initialMember, logEntries, prepareMember, startMember, startupSettings, stopMember, waitForExit, waitHealthy, writeConfig, type MemberSpec } from './etcd-process.js';
+import { claimEtcdPlace, releaseEtcdPlace } from './etcd-place.js';
 
 /*
  * etcd ignores config-file keys it does not know, so "it starts" proves
@@ -32,16 +18,8 @@ import {
 let subnet: string;
 let root: string;
 
-beforeAll(() => {
-  subnet = claimLoopbackSubnet();
-  root = mkdtempSync(path.join(tmpdir(), 'etcd-config-'));
-});
-
-afterAll(async () => {
-  await stopAll();
-  rmSync(root, { recursive: true, force: true });
-  releaseLoopbackSubnets();
-});
+beforeAll(() => ({ subnet, root } = claimEtcdPlace('etcd-config-')));
+afterAll(releaseEtcdPlace);
 
 const spec = (version: string, dir: string, host: number, extra: Partial<MemberSpec> = {}): MemberSpec => {
   const ip = `${subnet}.${host}`;

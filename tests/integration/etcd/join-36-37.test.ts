@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
 import { clusterVersionAllows } from '../../../src/etcd/version.js';
 import { addLearner, charmCluster, clusterClient, joinAsLearner } from './etcd-cluster.js';
-import { failedStart, initialMember, prepareMember, rawVersion, stopAll, stopMember, type RunningMember } from './etcd-process.js';
+import { failedStart, initialMember, prepareMember, rawVersion, stopMember, type RunningMember } from './etcd-process.js';
+import { claimEtcdPlace, releaseEtcdPlace } from './etcd-place.js';
 
 /*
  * Which etcd versions can join a cluster as a learner (a scale-up in the
@@ -17,16 +15,8 @@ import { failedStart, initialMember, prepareMember, rawVersion, stopAll, stopMem
 let subnet: string;
 let root: string;
 
-beforeAll(() => {
-  subnet = claimLoopbackSubnet();
-  root = mkdtempSync(path.join(tmpdir(), 'etcd-join-'));
-});
-
-afterAll(async () => {
-  await stopAll();
-  rmSync(root, { recursive: true, force: true });
-  releaseLoopbackSubnets();
-});
+beforeAll(() => ({ subnet, root } = claimEtcdPlace('etcd-join-')));
+afterAll(releaseEtcdPlace);
 
 const credentials = { user: 'root', password: 'join-secret' };
 

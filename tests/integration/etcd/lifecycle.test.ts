@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etcdBinDir } from '../../support/etcd-binaries.js';
-import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
 import { EtcdClient } from '../../../src/etcd/client.js';
 import { peerUrl } from '../../../src/etcd/config.js';
 import {
@@ -18,21 +16,14 @@ import {
 import { EtcdctlError, snapshotSave } from '../../../src/etcd/etcdctl.js';
 import { evaluateHealth, probeMemberHealth } from '../../../src/etcd/health.js';
 import { isReadyToPromoteMember, isSafeToRemoveMember } from '../../../src/etcd/membership.js';
-import { eventually, initialMember, prepareMember, startMember, stopAll, stopMember, waitHealthy } from './etcd-process.js';
+import { eventually, initialMember, prepareMember, startMember, stopMember, waitHealthy } from './etcd-process.js';
+import { claimEtcdPlace, releaseEtcdPlace } from './etcd-place.js';
 
 let subnet: string;
 let root: string;
 
-beforeAll(() => {
-  subnet = claimLoopbackSubnet();
-  root = mkdtempSync(path.join(tmpdir(), 'etcd-lifecycle-'));
-});
-
-afterAll(async () => {
-  await stopAll();
-  rmSync(root, { recursive: true, force: true });
-  releaseLoopbackSubnets();
-});
+beforeAll(() => ({ subnet, root } = claimEtcdPlace('etcd-lifecycle-')));
+afterAll(releaseEtcdPlace);
 
 const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'tr0ub4dor&3:with-colon';

@@ -1,27 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
 import { EtcdClient } from '../../../src/etcd/client.js';
 import { peerUrl } from '../../../src/etcd/config.js';
 import { evaluateHealth, probeMemberHealth } from '../../../src/etcd/health.js';
 import { clusterVersionAllows } from '../../../src/etcd/membership.js';
-import { eventually, initialMember, prepareMember, startMember, stopAll, stopMember, waitHealthy } from './etcd-process.js';
+import { eventually, initialMember, prepareMember, startMember, stopMember, waitHealthy } from './etcd-process.js';
+import { claimEtcdPlace, releaseEtcdPlace } from './etcd-place.js';
 
 let subnet: string;
 let root: string;
 
-beforeAll(() => {
-  subnet = claimLoopbackSubnet();
-  root = mkdtempSync(path.join(tmpdir(), 'etcd-mixed-'));
-});
-
-afterAll(async () => {
-  await stopAll();
-  rmSync(root, { recursive: true, force: true });
-  releaseLoopbackSubnets();
-});
+beforeAll(() => ({ subnet, root } = claimEtcdPlace('etcd-mixed-')));
+afterAll(releaseEtcdPlace);
 
 const credentials = { user: 'root', password: 'mixed-secret' };
 

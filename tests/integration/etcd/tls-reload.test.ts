@@ -1,15 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tlsFetch } from '../../../src/etcd/tls-fetch.js';
 import { createCsr, generatePrivateKey } from '../../../src/tls/x509.js';
 import { pinnedEtcd } from '../../support/etcd-binaries.js';
-import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
 import { createTestCa } from '../../support/test-ca.js';
-import { initialMember, prepareMember, startMember, stopAll, stopMember, waitHealthy } from './etcd-process.js';
+import { initialMember, prepareMember, startMember, stopMember, waitHealthy } from './etcd-process.js';
 import { clientFetch, issueMaterial, tlsConfig } from './tls-material.js';
+import { claimEtcdPlace, releaseEtcdPlace } from './etcd-place.js';
 
 /*
  * What etcd reads when, which decides how many restarts TLS changes cost:
@@ -21,16 +20,8 @@ const version = pinnedEtcd();
 let subnet: string;
 let root: string;
 
-beforeAll(() => {
-  subnet = claimLoopbackSubnet();
-  root = mkdtempSync(path.join(tmpdir(), 'etcd-tls-reload-'));
-});
-
-afterAll(async () => {
-  await stopAll();
-  rmSync(root, { recursive: true, force: true });
-  releaseLoopbackSubnets();
-});
+beforeAll(() => ({ subnet, root } = claimEtcdPlace('etcd-tls-reload-')));
+afterAll(releaseEtcdPlace);
 
 describe(`etcd ${version} and changed TLS files`, () => {
   it('serves a renewed certificate without a restart, and trusts a new CA only after one', async () => {

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,11 +7,11 @@ import type { EtcdClient } from '../../../src/etcd/client.js';
 import { clientUrl, peerUrl } from '../../../src/etcd/config.js';
 import { tlsFetch } from '../../../src/etcd/tls-fetch.js';
 import { etcdBinDir, pinnedEtcd } from '../../support/etcd-binaries.js';
-import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
 import { createTestCa, type TestCa } from '../../support/test-ca.js';
 import { charmCluster, clusterClient } from './etcd-cluster.js';
-import { eventually, stopAll, stopMember, startMember, waitHealthy, type RunningMember } from './etcd-process.js';
+import { eventually, stopMember, startMember, waitHealthy, type RunningMember } from './etcd-process.js';
 import { clientFetch, issueMaterial, tlsConfig, type KindMaterial } from './tls-material.js';
+import { claimEtcdPlace, releaseEtcdPlace } from './etcd-place.js';
 
 /*
  * TLS on real etcd, the way the charm runs it (Canonical's steps, reference
@@ -31,16 +30,11 @@ let root: string;
 let ca: TestCa;
 
 beforeAll(async () => {
-  subnet = claimLoopbackSubnet();
-  root = mkdtempSync(path.join(tmpdir(), 'etcd-tls-'));
+  ({ subnet, root } = claimEtcdPlace('etcd-tls-'));
   ca = await createTestCa('etcd');
 });
 
-afterAll(async () => {
-  await stopAll();
-  if (!process.env['KEEP_TLS_TEST']) rmSync(root, { recursive: true, force: true });
-  releaseLoopbackSubnets();
-});
+afterAll(releaseEtcdPlace);
 
 const etcdctl = promisify(execFile);
 

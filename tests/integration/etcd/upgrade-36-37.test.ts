@@ -1,25 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
 import { clusterVersionAllows } from '../../../src/etcd/version.js';
 import { clusterVersionRefusal, isEtcdWorkloadCompatible } from '../../../src/refresh-compat.js';
 import { addLearner, charmCluster, joinAsLearner } from './etcd-cluster.js';
-import {
-  eventually,
-  failedStart,
-  initialMember,
-  prepareMember,
-  rawVersion,
-  restartAs,
-  startMember,
-  stopAll,
-  stopMember,
-  waitClusterVersion,
-  waitHealthy,
-  type RunningMember,
-} from './etcd-process.js';
+import { eventually, failedStart, initialMember, prepareMember, rawVersion, restartAs, startMember, stopMember, waitClusterVersion, waitHealthy, type RunningMember } from './etcd-process.js';
+import { claimEtcdPlace, releaseEtcdPlace } from './etcd-place.js';
 
 /*
  * The cluster-version rules of etcd 3.5 -> 3.6 -> 3.7, measured on the real
@@ -39,16 +25,8 @@ import {
 let subnet: string;
 let root: string;
 
-beforeAll(() => {
-  subnet = claimLoopbackSubnet();
-  root = mkdtempSync(path.join(tmpdir(), 'etcd-upgrade-'));
-});
-
-afterAll(async () => {
-  await stopAll();
-  rmSync(root, { recursive: true, force: true });
-  releaseLoopbackSubnets();
-});
+beforeAll(() => ({ subnet, root } = claimEtcdPlace('etcd-upgrade-')));
+afterAll(releaseEtcdPlace);
 
 const credentials = { user: 'root', password: 'upgrade-secret' };
 
