@@ -1,6 +1,8 @@
 export { decide } from './decide.js';
+export { unitsMidRefresh } from './mid-refresh.js';
 export { runRefresh, type RefreshCallbacks, type RefreshIO, type RefreshRun, type RunRefreshInput } from './adapter.js';
 export { nodeFiles } from './node-files.js';
+export { createJujuRefreshIO } from './juju-io.js';
 export {
   isCompatible,
   type CharmTracks,
