@@ -4,7 +4,7 @@ import { EtcdError } from '../etcd/errors/etcd-error.js';
 import { probeSelf } from '../cluster/health-step.js';
 import type { HookScope } from './hook-scope.js';
 import { installedRevision } from '../etcd/snap.js';
-import { computeAppStatus } from './status.js';
+import { clusterAppStatus } from './status.js';
 import type { MemberRecord } from './status.js';
 
 /**
@@ -64,7 +64,7 @@ async function healthAction(scope: HookScope): Promise<void> {
     if (r.health?.ok !== true || probe?.reachable !== false) return r;
     return { ...r, health: { ok: true, record: { ...r.health.record, healthy: false, problems: ['unreachable', ...r.health.record.problems] } } };
   });
-  const status = computeAppStatus({ records: judged, majorityLost: false });
+  const status = clusterAppStatus({ records: judged, majorityLost: false });
   const healthy = status.name === 'active';
   action.setResults({
     healthy,

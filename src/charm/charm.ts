@@ -7,7 +7,7 @@ import { HookScope } from './hook-scope.js';
 import { reconcile } from '../cluster/reconcile.js';
 import type { CharmStatus } from './status.js';
 import type { RefreshOutcome, RefreshStep } from '../refresh/step.js';
-import { STATUS } from './status.js';
+import { applyHookStatus, resolveHookStatus } from './status-resolver.js';
 import { leaveCluster } from '../cluster/teardown.js';
 
 /** Hooks in which the unit is going away: teardown, never reconcile. */
@@ -38,34 +38,21 @@ async function route(model: Model, parts: CharmParts, host: HookHost, log: Logge
   if (isTeardown(model.context)) {
     log.info(`${model.unitName} is being torn down (${event.name})`);
     const left = await leaveCluster(scope, refresh);
-    if (left.deferred !== undefined) model.unitStatus.set({ name: 'waiting', message: left.deferred });
+    await applyHookStatus(model, resolveHookStatus({ kind: 'teardown', deferred: left.deferred }));
     return { retry: left.deferred };
   }
   if (refresh.stop === true || refresh.failHook !== undefined) {
     // Not ready, or a failed snap refresh: show why and let a later (or the retried) hook go on.
-    const unit = await notReadyStatus(scope, refresh);
-    if (unit !== undefined) model.unitStatus.set(unit);
-    const app = refresh.appStatus ?? unit;
-    if (app !== undefined && (await model.isLeader())) model.appStatus.set(app);
+    const config = await scope.config();
+    const configProblem: CharmStatus | undefined = config.ok ? undefined : { name: 'blocked', message: config.message };
+    // The peer relation is looked up only when it decides the status.
+    const hasPeerRelation = configProblem === undefined && refresh.awaitingUnits === true ? (await scope.peer()) !== undefined : true;
+    await applyHookStatus(model, resolveHookStatus({ kind: 'held', refresh, configProblem, hasPeerRelation }));
     return { retry: refresh.failHook };
   }
-  await reconcile(scope, refresh);
+  const reconciled = await reconcile(scope, refresh);
+  await applyHookStatus(model, resolveHookStatus({ kind: 'reconciled', refresh, ...reconciled }));
   return {};
-}
-
-/**
- * What a unit shows while the refresh library holds it back: an invalid
- * config first (the operator can fix it now), then a missing peer relation,
- * then the library's own reason.
- */
-async function notReadyStatus(scope: HookScope, refresh: RefreshOutcome): Promise<CharmStatus | undefined> {
-  const config = await scope.config();
-  if (!config.ok) return { name: 'blocked', message: config.message };
-  const status = refresh.unitStatus ?? refresh.statusCandidate;
-  if (status?.message === STATUS.waitingForUnits && (await scope.peer()) === undefined) {
-    return { name: 'maintenance', message: STATUS.noPeerRelation };
-  }
-  return status;
 }
 
 /** What the charm is built from: the effects for one hook, and the refresh step run first on every event. */

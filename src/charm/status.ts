@@ -2,7 +2,8 @@ import type { HealthRecordParse } from '../etcd/health-record.js';
 import type { SettableStatusName, StatusValue } from '../../lib/juju/index.js';
 
 /**
- * The one place statuses are chosen. Components report candidate statuses;
+ * Status texts and rules. Components report candidate statuses (resolved once,
+ * in status-resolver.ts);
  * the unit shows the most severe, ties going to the component reported first
  * (callers report in priority order: install, config, secrets, cluster, workload, health).
  */
@@ -45,21 +46,6 @@ export function pickStatus(candidates: readonly (CharmStatus | undefined)[]): Ch
   return best ?? { name: 'active', message: '' };
 }
 
-/**
- * The unit status: the refresh step's high-priority status wins outright; its
- * low-priority one shows only when the charm would otherwise say "active".
- */
-export function computeUnitStatus(input: {
-  readonly refreshHigh?: CharmStatus | undefined;
-  readonly refreshLow?: CharmStatus | undefined;
-  readonly candidates: readonly (CharmStatus | undefined)[];
-}): CharmStatus {
-  if (input.refreshHigh !== undefined) return input.refreshHigh;
-  const picked = pickStatus(input.candidates);
-  if (picked.name === 'active' && picked.message === '' && input.refreshLow !== undefined) return input.refreshLow;
-  return picked;
-}
-
 /** Status text for peer data that breaks its rules: who published it and which keys. */
 export const malformedPeerData = (who: string, keys: readonly string[]): string => `malformed peer data from ${who}: ${keys.join(', ')}`;
 
@@ -77,16 +63,14 @@ export interface MemberRecord {
  * else `2/3 members healthy: charmed-etcd1 unreachable`. A malformed record
  * is blocked and names the unit; losing the majority is blocked.
  */
-export function computeAppStatus(input: {
+export function clusterAppStatus(input: {
   readonly records: readonly MemberRecord[];
   readonly majorityLost: boolean;
   /** The first malformed peer value found (health records aside), as {@link malformedPeerData} words it. */
   readonly malformedPeerData?: string | undefined;
-  readonly refresh?: CharmStatus | undefined;
   /** The leader's own status when it is blocked on something cluster-wide (config, secret). */
   readonly blockedBy?: CharmStatus | undefined;
 }): CharmStatus {
-  if (input.refresh !== undefined) return input.refresh;
   if (input.blockedBy !== undefined) return input.blockedBy;
   if (input.majorityLost) return { name: 'blocked', message: STATUS.majorityLost };
   if (input.malformedPeerData !== undefined) return { name: 'blocked', message: input.malformedPeerData };

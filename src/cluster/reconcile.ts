@@ -16,28 +16,37 @@ import type { AppState, UnitState } from '../charm/peers.js';
 import type { CharmStatus } from '../charm/status.js';
 import type { RefreshOutcome } from '../refresh/step.js';
 import { refreshConfigFile, rollingRestart, selfHeal } from './running-member.js';
+import type { UpkeepResult } from './running-member.js';
 import type { MemberRecord } from '../charm/status.js';
-import { STATUS, computeAppStatus, computeUnitStatus, malformedPeerData, pickStatus } from '../charm/status.js';
+import { STATUS, clusterAppStatus, malformedPeerData, pickStatus } from '../charm/status.js';
 
 export const CLIENT_PORT_SPEC = '2379/tcp';
+
+/** reconcile's status candidates, in priority order, and the leader's cluster-wide app status. */
+export interface ReconcileStatuses {
+  readonly unit: readonly (CharmStatus | undefined)[];
+  readonly app: CharmStatus | undefined;
+  readonly isLeader: boolean;
+}
 
 /**
  * Converges this unit towards its desired state, taking at most one safe
  * step of each kind; safe to run twice and to be killed at any line. Runs
- * for every hook except actions and teardown. Statuses are gathered as
- * candidates and chosen once, at the end (src/charm/status.ts).
+ * for every hook except actions and teardown. Returns its status candidates
+ * (the router resolves them once, in src/charm/status-resolver.ts).
  */
-export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Promise<void> {
+export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Promise<ReconcileStatuses> {
   const { model, log, effects } = scope;
   const event = model.context.event;
   const isUpdateStatus = event.kind === 'hook' && event.name === 'update-status';
   const isLeader = await model.isLeader();
-  const statuses: (CharmStatus | undefined)[] = [refresh.statusCandidate];
+  const statuses: (CharmStatus | undefined)[] = [];
   let appStatus: CharmStatus | undefined;
-  const finish = (): void => {
-    const unit = computeUnitStatus({ refreshHigh: refresh.unitStatus, refreshLow: refresh.lowPriorityUnitStatus, candidates: statuses });
-    model.unitStatus.set(unit);
-    if (isLeader) model.appStatus.set(refresh.appStatus ?? appStatus ?? unit);
+  let restartedUnhealthy = false;
+  const finish = (): ReconcileStatuses => ({ unit: statuses, app: appStatus, isLeader });
+  const upkeep = (result: UpkeepResult): void => {
+    statuses.push(result.status);
+    if (result.restartedUnhealthy) restartedUnhealthy = true;
   };
 
   const parsed = await scope.config();
@@ -97,9 +106,9 @@ export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Prom
   const endpoints = clusterEndpoints(self, peers);
   const client = scope.client(endpoints, password === undefined ? undefined : rootCredentials(password));
   if (member !== undefined && own.started && app.clusterState !== undefined) {
-    if (isUpdateStatus && !refresh.inProgress) statuses.push(await selfHeal(member, client));
+    if (isUpdateStatus && !refresh.inProgress) upkeep(await selfHeal(member, client));
     await refreshConfigFile(member);
-    statuses.push(await rollingRestart(member, peers, client, refresh.inProgress));
+    upkeep(await rollingRestart(member, peers, client, refresh.inProgress));
   }
 
   const startedNow = (await scope.own(relation)).started;
@@ -117,7 +126,7 @@ export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Prom
       if (noLeader && app.clusterMembers.length >= 2 && (await noLeaderAnywhere(client, endpoints))) {
         majorityLost = true;
         statuses.push({ name: 'blocked', message: STATUS.majorityLost });
-      } else if (statuses.some((st) => st?.message === STATUS.unhealthyAfterRestart)) {
+      } else if (restartedUnhealthy) {
         // Already said: this hook restarted it and it did not come back.
       } else if (probe.raw.status === undefined && !(await effects.snap.isActive(ETCD_SERVICE))) {
         statuses.push({ name: 'blocked', message: STATUS.serviceNotRunning });
@@ -143,14 +152,14 @@ export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Prom
 
   if (isLeader && app.clusterState !== undefined) {
     const blocked = pickStatus([configStatus, desired.ok ? undefined : desired.status]);
-    appStatus = computeAppStatus({
+    appStatus = clusterAppStatus({
       records: memberRecords(scope, self.name, record, peers),
       malformedPeerData: malformedPeerDataOf(scope, app, peers),
       majorityLost,
       blockedBy: blocked.name === 'blocked' ? blocked : undefined,
     });
   }
-  finish();
+  return finish();
 }
 
 /** Peer data that breaks its rules, logged once per hook and reported in the app status (health records are judged apart). */

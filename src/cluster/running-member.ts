@@ -14,6 +14,16 @@ import { waitUntilReady, writeConfigIfChanged } from '../etcd/workload.js';
 
 /** A started member's upkeep: config file, rolling restart, self-healing. */
 
+/** What an upkeep step reports: a candidate status, and whether it restarted etcd and etcd did not come back. */
+export interface UpkeepResult {
+  readonly status?: CharmStatus | undefined;
+  readonly restartedUnhealthy: boolean;
+}
+
+const UPKEPT: UpkeepResult = { restartedUnhealthy: false };
+const waitingFor = (message: string): UpkeepResult => ({ status: { name: 'waiting', message }, restartedUnhealthy: false });
+const backUnhealthy: UpkeepResult = { status: { name: 'maintenance', message: STATUS.unhealthyAfterRestart }, restartedUnhealthy: true };
+
 /** Rewrites etcd.conf.yml when its content changed (no restart: etcd reads it at its next start). */
 export async function refreshConfigFile(ctx: MemberContext): Promise<boolean> {
   const { scope, self, app, config } = ctx;
@@ -52,7 +62,7 @@ export async function rollingRestart(
   peers: readonly UnitState[],
   client: EtcdApi,
   refreshInProgress: boolean,
-): Promise<CharmStatus | undefined> {
+): Promise<UpkeepResult> {
   const desired = tuningHash(ctx.config.tuning);
   const turn = restartTurn({
     unitNumber: ctx.scope.model.unitNumber,
@@ -66,25 +76,25 @@ export async function rollingRestart(
       healthy: p.health?.ok === true && p.health.record.healthy,
     })),
   });
-  if (turn.kind === 'not-needed') return undefined;
-  if (refreshInProgress) return { name: 'waiting', message: STATUS.configWaitsForRefresh };
-  if (turn.kind === 'wait') return { name: 'waiting', message: `Waiting to restart with new config after ${turn.waitingFor}` };
+  if (turn.kind === 'not-needed') return UPKEPT;
+  if (refreshInProgress) return waitingFor(STATUS.configWaitsForRefresh);
+  if (turn.kind === 'wait') return waitingFor(`Waiting to restart with new config after ${turn.waitingFor}`);
   ctx.scope.log.info(`restarting ${ctx.self.name} to apply new config`);
   const healthy = await restartMember(ctx, client);
   // Recorded even when slow to come back: the restart happened; the health record tells peers whether to go on.
   ctx.relation.localUnitData.set(UNIT_KEYS.configHash, desired);
-  return healthy ? undefined : { name: 'maintenance', message: STATUS.unhealthyAfterRestart };
+  return healthy ? UPKEPT : backUnhealthy;
 }
 
 /**
  * update-status: restarts etcd when the local member does not answer (not
  * during a refresh, which stops it on purpose).
  */
-export async function selfHeal(ctx: MemberContext, client: EtcdApi): Promise<CharmStatus | undefined> {
+export async function selfHeal(ctx: MemberContext, client: EtcdApi): Promise<UpkeepResult> {
   const { scope, self } = ctx;
   try {
     await client.status(self.clientUrl);
-    return undefined;
+    return UPKEPT;
   } catch (error) {
     if (!(error instanceof EtcdError)) throw error;
   }
@@ -92,5 +102,5 @@ export async function selfHeal(ctx: MemberContext, client: EtcdApi): Promise<Cha
   if (await scope.effects.snap.isActive(ETCD_SERVICE)) await scope.effects.snap.restart(ETCD_SERVICE);
   else await scope.effects.snap.start(ETCD_SERVICE, { enable: true });
   const back = await waitUntilReady(client, self.clientUrl, scope.effects);
-  return back === undefined ? { name: 'maintenance', message: STATUS.unhealthyAfterRestart } : undefined;
+  return back === undefined ? backUnhealthy : UPKEPT;
 }

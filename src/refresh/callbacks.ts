@@ -1,6 +1,7 @@
 import { moveLeadershipAway, scanMembers } from '../etcd/cluster-scan.js';
 import { EtcdError } from '../etcd/errors/etcd-error.js';
 import type { EtcdApi } from '../etcd/api.js';
+import { showProgress } from '../charm/status-resolver.js';
 import type { HookScope } from '../charm/hook-scope.js';
 import { clusterEndpoints } from '../charm/hook-scope.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
@@ -157,8 +158,7 @@ export function createRefreshCallbacks(scope: HookScope, notes: RefreshNotes = {
       notes.attempted = install ? 'install' : 'refresh';
       if (install) {
         // Installing takes a while: show it now rather than at the end of the hook.
-        scope.model.unitStatus.set({ name: 'maintenance', message: STATUS.installing });
-        await scope.model.unitStatus.flush();
+        await showProgress(scope.model, { name: 'maintenance', message: STATUS.installing });
         await snap.install(snapName, revision);
         await snap.hold(snapName);
         return installedRevision(scope.paths.snapCurrent);

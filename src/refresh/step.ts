@@ -20,6 +20,8 @@ export interface RefreshOutcome {
   readonly appStatus?: CharmStatus | undefined;
   /** The step answered the running action itself (the refresh actions). */
   readonly actionHandled?: boolean | undefined;
+  /** The library waits for every planned unit to join the peer relation (its status says so). */
+  readonly awaitingUnits?: boolean | undefined;
   /** Do nothing else this event (e.g. the peer relation is not ready for refresh yet). */
   readonly stop?: boolean | undefined;
   /** A candidate unit status from the refresh (e.g. what keeps the health gate shut). */

@@ -90,9 +90,11 @@ export function outcomeOf(run: RefreshRun, notes: RefreshNotes): RefreshOutcome 
     statusCandidate = { name: 'maintenance', message: `Refresh health check failed: ${decision.healthCheckFailure}`.slice(0, MAX_STATUS) };
   }
   const stop = !run.peerRelationReady;
+  const awaitingUnits = unitStatus === undefined && stop && !run.isTearingDown;
   return {
     inProgress: run.inProgress,
-    unitStatus: unitStatus ?? (stop && !run.isTearingDown ? { name: 'waiting', message: STATUS.waitingForUnits } : undefined),
+    unitStatus: unitStatus ?? (awaitingUnits ? { name: 'waiting', message: STATUS.waitingForUnits } : undefined),
+    awaitingUnits,
     lowPriorityUnitStatus: toCharmStatus(run.unitStatusLow),
     appStatus: toCharmStatus(run.appStatus),
     actionHandled: run.action !== undefined,

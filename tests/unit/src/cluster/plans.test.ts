@@ -8,7 +8,7 @@ import { parseClusterMembers, parseUnitState } from '../../../../src/charm/peers
 import { pinnedSnap } from '../../../../src/etcd/pinned-snap.js';
 import type { EtcdRefreshCallbacks } from '../../../../src/refresh/callbacks.js';
 import { restartTurn } from '../../../../src/cluster/rolling-restart.js';
-import { computeAppStatus, computeUnitStatus } from '../../../../src/charm/status.js';
+import { clusterAppStatus } from '../../../../src/charm/status.js';
 
 const member = (id: string, n: number, options: Partial<Member> = {}): Member => ({
   id, name: `charmed-etcd${n}`, peerUrls: [`http://10.0.0.${10 + n}:2380`], clientUrls: [`http://10.0.0.${10 + n}:2379`], isLearner: false, ...options,
@@ -64,21 +64,9 @@ describe('restartTurn', () => {
 });
 
 describe('statuses', () => {
-  it('the refresh step\'s high-priority status wins; its low-priority one shows only instead of active', () => {
-    const refreshHigh = { name: 'blocked' as const, message: 'Refreshing. Check app status' };
-    expect(computeUnitStatus({ refreshHigh, candidates: [{ name: 'maintenance', message: 'x' }] })).toEqual(refreshHigh);
-    const refreshLow = { name: 'active' as const, message: 'etcd 3.5.16 running' };
-    expect(computeUnitStatus({ refreshLow, candidates: [] })).toEqual(refreshLow);
-    expect(computeUnitStatus({ refreshLow, candidates: [{ name: 'waiting', message: 'w' }] })).toEqual({ name: 'waiting', message: 'w' });
-  });
-
-  it('blocked outranks maintenance outranks waiting; the first reported wins a tie', () => {
-    expect(computeUnitStatus({ candidates: [{ name: 'waiting', message: 'a' }, { name: 'blocked', message: 'b' }, { name: 'blocked', message: 'c' }] })).toEqual({ name: 'blocked', message: 'b' });
-  });
-
   it('app status lists unhealthy members in name order', () => {
     const rec = (healthy: boolean, problems: string[] = []) => ({ ok: true as const, record: { healthy, version: '3.5.16', member_id: 'a', snap_revision: '2', is_raft_leader: false, is_learner: false, raft_applied_index: 1, alarms: [], problems } });
-    const status = computeAppStatus({
+    const status = clusterAppStatus({
       majorityLost: false,
       records: [
         { unit: 'charmed-etcd/10', memberName: 'charmed-etcd10', health: rec(false, ['alarm: NOSPACE']) },
