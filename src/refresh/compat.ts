@@ -1,5 +1,5 @@
 import type { CharmTracks, WorkloadCompatibility } from '../../lib/refresh/index.js';
-import { clusterVersionAllows } from '../etcd/version.js';
+import { clusterVersionAllows, parseRelease } from '../etcd/version.js';
 
 /**
  * The lowest patch of a minor that may be upgraded to the next minor, where
@@ -70,19 +70,6 @@ export function isEtcdWorkloadCompatible(oldVersion: string, newVersion: string,
 export function clusterVersionRefusal(target: string, clusterVersion: string | undefined): string | undefined {
   if (clusterVersionAllows(clusterVersion, target)) return undefined;
   return `Cannot refresh to etcd ${target}: cluster version is ${clusterVersion ?? 'unknown'}, etcd would not start`;
-}
-
-interface Release {
-  readonly major: number;
-  readonly minor: number;
-  readonly patch: number;
-}
-
-/** `X.Y.Z` with plain decimal numbers only; anything else (`3.5.17-rc.1`, `v3.5.1`, `3.5`) is undefined. */
-export function parseRelease(text: string): Release | undefined {
-  const match = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/.exec(text);
-  if (match === null) return undefined;
-  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) };
 }
 
 const isMinorTrack = (track: string): boolean => /^\d+\.\d+$/.test(track);

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { RefreshCallbacks } from '../../../../lib/refresh/index.js';
 import { parseCharmConfig, tuningHash } from '../../../../src/charm/charm-config.js';
 import type { Member } from '../../../../src/etcd/membership.js';
 import { clusterMembersFrom, planMembership } from '../../../../src/cluster/membership-plan.js';
 import type { CandidateUnit } from '../../../../src/cluster/membership-plan.js';
 import { parseClusterMembers, parseUnitState } from '../../../../src/charm/peers.js';
 import { pinnedSnap } from '../../../../src/etcd/pinned-snap.js';
-import type { EtcdRefreshCallbacks } from '../../../../src/refresh/callbacks.js';
 import { restartTurn } from '../../../../src/cluster/rolling-restart.js';
 import { clusterAppStatus } from '../../../../src/charm/status.js';
 
@@ -102,10 +100,5 @@ describe('edges', () => {
     ]);
     const state = parseUnitState('charmed-etcd/3', 'charmed-etcd', { private_ip: 'not-an-ip', health: '{', state: 'started' });
     expect(state).toMatchObject({ memberName: 'charmed-etcd3', ip: undefined, started: true, health: { ok: false } });
-  });
-
-  it('the callbacks fit lib/refresh\'s RefreshCallbacks', () => {
-    const fits = (callbacks: EtcdRefreshCallbacks): RefreshCallbacks => callbacks;
-    expect(typeof fits).toBe('function');
   });
 });
