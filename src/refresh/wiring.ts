@@ -20,8 +20,9 @@ export const ETCD_REFRESH_SPEC: RefreshSpec = {
 /** Juju truncates longer status messages. */
 const MAX_STATUS = 120;
 
+/** lib/refresh's statuses are Juju's shape already; copied so the charm owns its values. */
 const toCharmStatus = (status: Status | undefined): CharmStatus | undefined =>
-  status === undefined ? undefined : { name: status.level, message: status.message };
+  status === undefined ? undefined : { name: status.name, message: status.message };
 
 const isRefreshAction = (name: string): boolean => (REFRESH_ACTIONS as readonly string[]).includes(name);
 

@@ -77,7 +77,7 @@ test('a missing architecture pin is a blocked status, not a crash', () => {
   });
   expect(decision.outcome).toBe('charm-versions-invalid');
   expect(decision.unitStatusHigh).toEqual({
-    level: 'blocked',
+    name: 'blocked',
     message: "Snap revision missing for architecture 'riscv64' in refresh_versions.toml",
   });
   expect(decision.action?.status).toBe('failed');
