@@ -13,5 +13,5 @@ export {
 } from './compatibility.js';
 export { parseCharmVersion, type CharmVersion } from './charm-version.js';
 export { parseRefreshVersions, type PinnedVersions, type RefreshVersionsResult } from './refresh-versions.js';
-export { APP_KEYS, LOCAL_FILES, LOCAL_STATE_DIR, PAUSE_CONFIG_KEY, REFRESH_ACTIONS, REFRESH_ENDPOINT, UNIT_KEYS } from './constants.js';
+export { REFRESH_APP_KEYS, LOCAL_FILES, LOCAL_STATE_DIR, PAUSE_CONFIG_KEY, REFRESH_ACTIONS, REFRESH_ENDPOINT, REFRESH_UNIT_KEYS } from './constants.js';
 export type * from './types.js';

@@ -1,5 +1,5 @@
 import type { Model } from '../juju/model.js';
-import { REFRESH_ENDPOINT, UNIT_KEYS } from './constants.js';
+import { REFRESH_ENDPOINT, REFRESH_UNIT_KEYS } from './constants.js';
 
 /**
  * The other units whose refreshed snap has not passed the health gate yet:
@@ -15,10 +15,10 @@ export async function unitsMidRefresh(model: Model): Promise<readonly string[]> 
   for (const unit of await relation.units()) {
     if (unit === model.unitName) continue;
     const bag = await relation.unitData(unit).read();
-    const revision = bag[UNIT_KEYS.installedSnapRevision];
+    const revision = bag[REFRESH_UNIT_KEYS.installedSnapRevision];
     if (revision === undefined || revision === '') continue;
     // The gate value is JSON-encoded: `true` opens it, anything else keeps it shut.
-    if (bag[UNIT_KEYS.gate] !== 'true') busy.push(unit);
+    if (bag[REFRESH_UNIT_KEYS.gate] !== 'true') busy.push(unit);
   }
   return busy;
 }

@@ -2,7 +2,7 @@ import type { ActionEvent } from '../../lib/juju/index.js';
 import { scanMembers } from '../etcd/cluster-scan.js';
 import { EtcdError } from '../etcd/errors/etcd-error.js';
 import { probeSelf } from '../cluster/health-step.js';
-import type { HookScope } from './hook-scope.js';
+import type { CharmHook } from './charm-hook.js';
 import { installedRevision } from '../etcd/snap.js';
 import { clusterAppStatus } from './status.js';
 import type { MemberRecord } from './status.js';
@@ -14,7 +14,7 @@ import type { MemberRecord } from './status.js';
  * health record (or why it is unusable) and a live status probe; and
  * `live-error` when no member could be probed live.
  */
-async function healthAction(scope: HookScope): Promise<void> {
+async function healthAction(scope: CharmHook): Promise<void> {
   const action = scope.model.action!;
   const relation = await scope.peer();
   if (relation === undefined) return action.fail('no peer relation available');
@@ -76,7 +76,7 @@ async function healthAction(scope: HookScope): Promise<void> {
 }
 
 /** Routes an action (the refresh step answers the refresh actions itself); an unknown one fails with a message naming it. */
-export async function handleAction(scope: HookScope, event: ActionEvent): Promise<void> {
+export async function handleAction(scope: CharmHook, event: ActionEvent): Promise<void> {
   switch (event.name) {
     case 'health':
       return healthAction(scope);

@@ -3,7 +3,7 @@ import { createJujuLogger, Model, parseJujuContext } from '../../lib/juju/index.
 import type { CharmMain, HookHost, HookToolRunner, JujuContext } from '../../lib/juju/index.js';
 import { handleAction } from './actions.js';
 import type { CharmEffects } from './effects.js';
-import { HookScope } from './hook-scope.js';
+import { CharmHook } from './charm-hook.js';
 import { reconcile } from '../cluster/reconcile.js';
 import type { CharmStatus } from './status.js';
 import type { RefreshOutcome, RefreshStep } from '../refresh/step.js';
@@ -28,7 +28,7 @@ type RouteResult = { readonly retry?: string | undefined };
 /** Routes one event: refresh step first, then action | teardown | reconcile. */
 async function route(model: Model, parts: CharmParts, host: HookHost, log: Logger): Promise<RouteResult> {
   const tools: HookToolRunner = host.tools;
-  const scope = new HookScope(model, parts.effects(host), log);
+  const scope = new CharmHook(model, parts.effects(host), log);
   const refresh: RefreshOutcome = await parts.refresh({ scope, tools });
   const event = model.context.event;
   if (event.kind === 'action') {

@@ -1,7 +1,7 @@
 import type { EtcdConfigInput } from '../etcd/config.js';
 import { resolveQuotaBackendBytes } from '../etcd/tuning.js';
 import type { EtcdTuning } from '../etcd/tuning.js';
-import type { HookScope, SelfMember } from '../charm/hook-scope.js';
+import type { CharmHook, SelfMember } from '../charm/charm-hook.js';
 import { installedEtcdVersion } from '../refresh/installed-etcd.js';
 import type { ClusterMember } from '../charm/peers.js';
 
@@ -15,7 +15,7 @@ export const DEFAULT_CLUSTER_TOKEN = 'etcd-cluster';
  * is used: etcd reads the initial-cluster fields only at its first start.
  */
 export async function configInput(
-  scope: HookScope,
+  scope: CharmHook,
   self: SelfMember,
   tuning: EtcdTuning,
   cluster: { readonly members: readonly ClusterMember[]; readonly state: 'new' | 'existing'; readonly token: string | undefined },

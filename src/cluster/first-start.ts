@@ -6,7 +6,7 @@ import { clientUrl } from '../etcd/config.js';
 import { EtcdError } from '../etcd/errors/etcd-error.js';
 import { configInput } from './etcd-config-input.js';
 import type { EtcdApi } from '../etcd/api.js';
-import type { HookScope, SelfMember } from '../charm/hook-scope.js';
+import type { CharmHook, SelfMember } from '../charm/charm-hook.js';
 import { APP_KEYS, UNIT_KEYS, formatClusterMembers } from '../charm/peers.js';
 import type { AppState, UnitState } from '../charm/peers.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
@@ -19,7 +19,7 @@ import { ROOT_USER, rootCredentials } from '../charm/credentials.js';
 /** This unit's member: starting it for the first time (bootstrap or join). */
 
 export interface MemberContext {
-  readonly scope: HookScope;
+  readonly scope: CharmHook;
   readonly relation: Relation;
   readonly self: SelfMember;
   readonly own: UnitState;

@@ -1,4 +1,4 @@
-import type { HookScope } from '../charm/hook-scope.js';
+import type { CharmHook } from '../charm/charm-hook.js';
 import type { CharmStatus } from '../charm/status.js';
 import { installedRevision } from '../etcd/snap.js';
 import { STATUS } from '../charm/status.js';
@@ -13,7 +13,7 @@ export type SnapInstallResult =
  * this charm revision pins; src/refresh/callbacks.ts performs it), so until
  * then the charm waits with a status.
  */
-export async function ensureSnap(scope: HookScope): Promise<SnapInstallResult> {
+export async function ensureSnap(scope: CharmHook): Promise<SnapInstallResult> {
   const current = await installedRevision(scope.paths.snapCurrent);
   if (current !== null) return { ok: true, revision: current };
   return { ok: false, status: { name: 'waiting', message: STATUS.waitingForInstall } };

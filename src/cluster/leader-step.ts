@@ -7,7 +7,7 @@ import { EtcdMemberNotFoundError } from '../etcd/errors/member-not-found-error.j
 import type { Member } from '../etcd/membership.js';
 import type { EtcdApi } from '../etcd/api.js';
 import type { Relation } from '../../lib/juju/index.js';
-import type { HookScope, SelfMember } from '../charm/hook-scope.js';
+import type { CharmHook, SelfMember } from '../charm/charm-hook.js';
 import type { CandidateUnit, MembershipStep } from './membership-plan.js';
 import { clusterMembersFrom, planMembership } from './membership-plan.js';
 import { APP_KEYS, formatClusterMembers } from '../charm/peers.js';
@@ -19,7 +19,7 @@ import { STATUS } from '../charm/status.js';
 
 /** What the leader's steps need about this unit. */
 export interface LeaderContext {
-  readonly scope: HookScope;
+  readonly scope: CharmHook;
   readonly relation: Relation;
   readonly self: SelfMember;
   readonly own: UnitState;

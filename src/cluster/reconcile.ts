@@ -4,8 +4,8 @@ import { currentPassword, desiredPassword, ensureCredentialsSecret, rootCredenti
 import type { HealthRecord } from '../etcd/health-record.js';
 import type { Member } from '../etcd/membership.js';
 import { publishHealth, probeSelf } from './health-step.js';
-import type { HookScope } from '../charm/hook-scope.js';
-import { clusterEndpoints } from '../charm/hook-scope.js';
+import type { CharmHook } from '../charm/charm-hook.js';
+import { clusterEndpoints } from '../charm/charm-hook.js';
 import { ensureSnap } from './install.js';
 import { leaderMembership, rotatePassword } from './leader-step.js';
 import type { MemberContext } from './first-start.js';
@@ -35,7 +35,7 @@ export interface ReconcileStatuses {
  * for every hook except actions and teardown. Returns its status candidates
  * (the router resolves them once, in src/charm/status-resolver.ts).
  */
-export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Promise<ReconcileStatuses> {
+export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Promise<ReconcileStatuses> {
   const { model, log, effects } = scope;
   const event = model.context.event;
   const isUpdateStatus = event.kind === 'hook' && event.name === 'update-status';
@@ -163,7 +163,7 @@ export async function reconcile(scope: HookScope, refresh: RefreshOutcome): Prom
 }
 
 /** Peer data that breaks its rules, logged once per hook and reported in the app status (health records are judged apart). */
-function malformedPeerDataOf(scope: HookScope, app: AppState, peers: readonly UnitState[]): string | undefined {
+function malformedPeerDataOf(scope: CharmHook, app: AppState, peers: readonly UnitState[]): string | undefined {
   const found = [
     ...(app.malformed.length > 0 ? [{ who: 'application', keys: app.malformed }] : []),
     ...peers.filter((p) => p.malformed.length > 0).map((p) => ({ who: p.unit, keys: p.malformed })),
@@ -174,7 +174,7 @@ function malformedPeerDataOf(scope: HookScope, app: AppState, peers: readonly Un
 }
 
 /** Health records of every member: this unit's fresh one and each started peer's published one. */
-function memberRecords(scope: HookScope, selfName: string, own: HealthRecord | undefined, peers: readonly UnitState[]): MemberRecord[] {
+function memberRecords(scope: CharmHook, selfName: string, own: HealthRecord | undefined, peers: readonly UnitState[]): MemberRecord[] {
   const records: MemberRecord[] = [];
   if (own !== undefined) records.push({ unit: scope.model.unitName, memberName: selfName, health: { ok: true, record: own } });
   for (const p of peers) {

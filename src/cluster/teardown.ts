@@ -4,7 +4,7 @@ import { EtcdMemberNotFoundError } from '../etcd/errors/member-not-found-error.j
 import type { Member } from '../etcd/membership.js';
 import { isSafeToRemoveMember } from '../etcd/membership.js';
 import type { EtcdApi } from '../etcd/api.js';
-import type { HookScope } from '../charm/hook-scope.js';
+import type { CharmHook } from '../charm/charm-hook.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
 import { APP_KEYS, UNIT_KEYS } from '../charm/peers.js';
 import { installedRevision } from '../etcd/snap.js';
@@ -32,7 +32,7 @@ export class UnsafeRemovalError extends Error {
  * member is fine.
  * @throws UnsafeRemovalError when removing the member now would lose quorum or nothing answers.
  */
-export async function leaveCluster(scope: HookScope, refresh: RefreshOutcome): Promise<TeardownResult> {
+export async function leaveCluster(scope: CharmHook, refresh: RefreshOutcome): Promise<TeardownResult> {
   const relation = await scope.peer();
   if ((await installedRevision(scope.paths.snapCurrent)) === null) return {};
   if (refresh.inProgress) {
@@ -103,12 +103,12 @@ export interface TeardownResult {
  * relation; undefined when none. Removing a member then would shrink the
  * cluster while one of the rest is not fit, so the removal waits.
  */
-async function unitMidRefresh(scope: HookScope): Promise<number | undefined> {
+async function unitMidRefresh(scope: CharmHook): Promise<number | undefined> {
   const busy = (await unitsMidRefresh(scope.model)).map(unitNumber);
   return busy.sort((a, b) => b - a)[0];
 }
 
-async function removeWithRetries(scope: HookScope, client: EtcdApi, id: string): Promise<void> {
+async function removeWithRetries(scope: CharmHook, client: EtcdApi, id: string): Promise<void> {
   let delay = FIRST_BACKOFF_MS;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -124,13 +124,13 @@ async function removeWithRetries(scope: HookScope, client: EtcdApi, id: string):
   }
 }
 
-async function stopAndWipe(scope: HookScope): Promise<void> {
+async function stopAndWipe(scope: CharmHook): Promise<void> {
   await scope.effects.snap.stop(ETCD_SERVICE, { disable: true });
   await wipeMemberData(scope.paths);
 }
 
 /** The last unit: stop etcd, wipe, and (leader) clear the cluster state from the app bag. */
-async function forgetCluster(scope: HookScope): Promise<void> {
+async function forgetCluster(scope: CharmHook): Promise<void> {
   await stopAndWipe(scope);
   const relation = await scope.peer();
   if (relation === undefined || !(await scope.model.isLeader())) return;

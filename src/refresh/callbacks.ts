@@ -2,8 +2,8 @@ import { moveLeadershipAway, scanMembers } from '../etcd/cluster-scan.js';
 import { EtcdError } from '../etcd/errors/etcd-error.js';
 import type { EtcdApi } from '../etcd/api.js';
 import { showProgress } from '../charm/status-resolver.js';
-import type { HookScope } from '../charm/hook-scope.js';
-import { clusterEndpoints } from '../charm/hook-scope.js';
+import type { CharmHook } from '../charm/charm-hook.js';
+import { clusterEndpoints } from '../charm/charm-hook.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
 import { readPinnedSnap } from '../etcd/pinned-snap.js';
 import { runPreRefreshChecks } from './pre-refresh-checks.js';
@@ -65,7 +65,7 @@ interface ClusterHandle {
   readonly started: boolean;
 }
 
-async function clusterClient(scope: HookScope): Promise<ClusterHandle | undefined> {
+async function clusterClient(scope: CharmHook): Promise<ClusterHandle | undefined> {
   const relation = await scope.peer();
   if (relation === undefined) return undefined;
   const self = await scope.self();
@@ -88,7 +88,7 @@ async function clusterVersion(client: EtcdApi, endpoints: readonly string[]): Pr
 }
 
 /** Builds the callbacks for one hook; `notes` collects what the refresh step reports. */
-export function createRefreshCallbacks(scope: HookScope, notes: RefreshNotes = {}): EtcdRefreshCallbacks {
+export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {}): EtcdRefreshCallbacks {
   const { snap } = scope.effects;
 
   /** Facts for the gate, waiting up to a deadline for the cluster version to follow the member versions. */

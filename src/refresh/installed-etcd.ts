@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LOCAL_FILES, LOCAL_STATE_DIR } from '../../lib/refresh/index.js';
-import type { HookScope } from '../charm/hook-scope.js';
+import type { CharmHook } from '../charm/charm-hook.js';
 import { readPinnedSnap } from '../etcd/pinned-snap.js';
 import { installedRevision } from '../etcd/snap.js';
 
@@ -20,7 +20,7 @@ import { installedRevision } from '../etcd/snap.js';
  *
  * Not cached: a snap refresh in the middle of a hook changes the answer.
  */
-export async function installedEtcdVersion(scope: HookScope): Promise<string | undefined> {
+export async function installedEtcdVersion(scope: CharmHook): Promise<string | undefined> {
   const charmDir = scope.model.context.charmDir;
   const [pinned, installed] = await Promise.all([
     readPinnedSnap(charmDir, await scope.effects.architecture()),

@@ -9,8 +9,8 @@ import { EtcdError } from '../etcd/errors/etcd-error.js';
 import type { HealthRecordParse } from '../etcd/health-record.js';
 import type { Member } from '../etcd/membership.js';
 import { probeSelf } from '../cluster/health-step.js';
-import type { HookScope } from '../charm/hook-scope.js';
-import { clusterEndpoints } from '../charm/hook-scope.js';
+import type { CharmHook } from '../charm/charm-hook.js';
+import { clusterEndpoints } from '../charm/charm-hook.js';
 import { installedRevision } from '../etcd/snap.js';
 
 /**
@@ -95,7 +95,7 @@ const SNAPSHOT_PREFIX = 'pre-refresh-';
  * snapshot of the keyspace from this unit's member into the archive
  * directory. Never throws for etcd failures (they are failed checks).
  */
-export async function runPreRefreshChecks(scope: HookScope): Promise<PrecheckReport> {
+export async function runPreRefreshChecks(scope: CharmHook): Promise<PrecheckReport> {
   const relation = await scope.peer();
   if (relation === undefined) return { ok: false, message: PRECHECK.noPeerRelation };
   const app = await scope.app(relation);

@@ -1,5 +1,5 @@
 import type { HookToolRunner } from '../../lib/juju/index.js';
-import type { HookScope } from '../charm/hook-scope.js';
+import type { CharmHook } from '../charm/charm-hook.js';
 import type { CharmStatus } from '../charm/status.js';
 
 /**
@@ -34,7 +34,7 @@ export interface RefreshOutcome {
 }
 
 export interface RefreshStepInput {
-  readonly scope: HookScope;
+  readonly scope: CharmHook;
   /** The hook tools, for the few calls Juju commits at once (`application-version-set`). */
   readonly tools: HookToolRunner;
 }

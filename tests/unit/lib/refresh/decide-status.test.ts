@@ -6,7 +6,7 @@ import {
   hook,
   NEW,
   OLD,
-  settle,
+  decideUntilQuiet,
   type ClusterOptions,
   type UnitSpec,
 } from './support/fixtures.js';
@@ -16,7 +16,7 @@ const ROLLBACK = '`juju refresh --revision 143`';
 
 /** The leader's app status, seen from unit 0 (which is never the unit acting in these cases). */
 const appStatus = (units: UnitSpec[], options: Partial<ClusterOptions> = {}) =>
-  settle(clusterSnapshot({ self: 0, leader: true, units, ...options })).decision.appStatus;
+  decideUntilQuiet(clusterSnapshot({ self: 0, leader: true, units, ...options })).decision.appStatus;
 
 const four = (refreshed: number, gates: Partial<Record<number, boolean>> = {}): UnitSpec[] =>
   [3, 2, 1, 0].map((n, index) => ({
@@ -45,7 +45,7 @@ describe('app status (leader)', () => {
   });
 
   test('an incompatible refresh is blocked with the rollback command and explained in the log', () => {
-    const decision = settle(
+    const decision = decideUntilQuiet(
       clusterSnapshot({ self: 0, leader: true, code: DEV, units: [2, 1, 0].map((n) => ({ n, snap: OLD.snap })) }),
     ).decision;
     expect(decision.appStatus).toEqual({ name: 'blocked', message: `Refresh incompatible. Rollback with ${ROLLBACK}` });
@@ -58,7 +58,7 @@ describe('app status (leader)', () => {
   });
 
   test('a single unit shows the rollback command', () => {
-    const decision = settle(clusterSnapshot({ self: 0, leader: true, units: [{ n: 0, snap: OLD.snap, started: true }] }), {
+    const decision = decideUntilQuiet(clusterSnapshot({ self: 0, leader: true, units: [{ n: 0, snap: OLD.snap, started: true }] }), {
       refresh: () => ({ installedRevision: OLD.snap, error: 'network down' }),
     }).decision;
     expect(decision.appStatus).toEqual({ name: 'maintenance', message: `Refreshing. To rollback, ${ROLLBACK}` });
@@ -91,7 +91,7 @@ describe('app status (leader)', () => {
     });
 
     test('when the leader is the highest unit and its pre-refresh check failed: says so', () => {
-      const decision = settle(
+      const decision = decideUntilQuiet(
         clusterSnapshot({ self: 2, leader: true, units: [2, 1, 0].map((n) => ({ n, snap: OLD.snap })) }),
         { prechecks: () => ({ ok: false, message: 'Backup in progress' }) },
       ).decision;
@@ -133,7 +133,7 @@ describe('app status (leader)', () => {
       { n: 1, snap: null, raw: { installed_snap_revision: 'not json', refresh_started_if_this_units_databag_is_up_to_date: '"yes"' } },
       { n: 0, snap: OLD.snap, started: true },
     ];
-    const decision = settle(clusterSnapshot({ self: 0, leader: true, units })).decision;
+    const decision = decideUntilQuiet(clusterSnapshot({ self: 0, leader: true, units })).decision;
     expect(decision.appStatus).toEqual({ name: 'blocked', message: 'Refresh data of unit 1 is invalid. See `juju debug-log`' });
     expect(decision.log.some((l) => l.level === 'warning' && l.message.includes('charmed-etcd/1'))).toBe(true);
   });
@@ -146,7 +146,7 @@ describe('app status (leader)', () => {
   });
 
   test('only the leader sets an app status', () => {
-    expect(settle(clusterSnapshot({ self: 0, units: four(1) })).decision.appStatus).toBeUndefined();
+    expect(decideUntilQuiet(clusterSnapshot({ self: 0, units: four(1) })).decision.appStatus).toBeUndefined();
   });
 });
 
@@ -158,13 +158,13 @@ describe('unit statuses', () => {
     [0, true, { name: 'active', message: 'etcd 3.5.16 running; Snap revision 12 (outdated); Charm revision 150' }],
     [0, false, { name: 'waiting', message: 'etcd 3.5.16; Snap revision 12 (outdated); Charm revision 150' }],
   ])('lower priority on an outdated unit (running: %s)', (self, running, expected) => {
-    const decision = settle(clusterSnapshot({ self, units: three(1), workloadRunning: running as boolean })).decision;
+    const decision = decideUntilQuiet(clusterSnapshot({ self, units: three(1), workloadRunning: running as boolean })).decision;
     expect(decision.unitStatusLow).toEqual(expected);
     expect(decision.unitStatusHigh).toBeUndefined();
   });
 
   test('lower priority on a refreshed unit', () => {
-    expect(settle(clusterSnapshot({ self: 2, units: three(1) })).decision.unitStatusLow).toEqual({
+    expect(decideUntilQuiet(clusterSnapshot({ self: 2, units: three(1) })).decision.unitStatusLow).toEqual({
       name: 'active',
       message: 'etcd 3.5.30 running; Snap revision 13; Charm revision 150',
     });
@@ -172,18 +172,18 @@ describe('unit statuses', () => {
 
   test('a local charm shows its charm version', () => {
     const local = { ...NEW, local: true };
-    const decision = settle(clusterSnapshot({ self: 2, code: local, units: three(1) })).decision;
+    const decision = decideUntilQuiet(clusterSnapshot({ self: 2, code: local, units: three(1) })).decision;
     expect(decision.unitStatusLow?.message).toBe('etcd 3.5.30 running; Snap revision 13; Charm version 3.5/1.3.0');
   });
 
   test('no lower-priority status without a refresh', () => {
     const units = [1, 0].map((n) => ({ n, snap: NEW.snap }));
-    expect(settle(clusterSnapshot({ self: 0, units, original: NEW })).decision.unitStatusLow).toBeUndefined();
+    expect(decideUntilQuiet(clusterSnapshot({ self: 0, units, original: NEW })).decision.unitStatusLow).toBeUndefined();
   });
 
   test('code replaced without upgrade-charm (LP#2068500): waits, forgets "started", warns', () => {
     const snapshot = clusterSnapshot({ self: 0, units: three(1), codeUpToDate: false, localStarted: true });
-    const decision = settle(snapshot).decision;
+    const decision = decideUntilQuiet(snapshot).decision;
     expect(decision.unitStatusLow).toEqual({
       name: 'maintenance',
       message: 'Waiting for Juju upgrade-charm or config-changed event. See `juju debug-log`',
@@ -192,14 +192,14 @@ describe('unit statuses', () => {
     expect(decision.log.some((l) => l.level === 'warning' && l.message.includes('2068500'))).toBe(true);
     expect(decision.applicationVersion).toBeUndefined();
 
-    const later = settle({ ...snapshot, event: hook('config-changed') }).decision;
+    const later = decideUntilQuiet({ ...snapshot, event: hook('config-changed') }).decision;
     expect(later.files.some((f) => f.op === 'write' && f.name === 'machines_last_two_refreshes_to_up_to_date_charm_code_version.json')).toBe(true);
     expect(later.applicationVersion).toBe(NEW.workload);
   });
 
   test('pre-refresh check failure is a higher-priority status on the highest unit; a later pass starts the refresh', () => {
     const units = [2, 1, 0].map((n) => ({ n, snap: OLD.snap }));
-    const failing = settle(clusterSnapshot({ self: 2, units, event: hook('upgrade-charm') }), {
+    const failing = decideUntilQuiet(clusterSnapshot({ self: 2, units, event: hook('upgrade-charm') }), {
       prechecks: () => ({ ok: false, message: 'Backup in progress' }),
     });
     expect(failing.decision.unitStatusHigh).toEqual({
@@ -216,7 +216,7 @@ describe('unit statuses', () => {
     expect(failing.requests.map((r) => r.kind)).toEqual(['run-pre-refresh-checks']);
     expect(failing.decision.unitBag['refresh_started_if_this_units_databag_is_up_to_date']).toBeUndefined();
 
-    const passing = settle(clusterSnapshot({ self: 2, units, event: hook('update-status') }));
+    const passing = decideUntilQuiet(clusterSnapshot({ self: 2, units, event: hook('update-status') }));
     expect(passing.decision.unitStatusHigh).toBeUndefined();
     expect(passing.requests.map((r) => r.kind)).toEqual(['run-pre-refresh-checks', 'refresh-snap', 'check-health-for-gate']);
     expect(passing.decision.files).toContainEqual({ op: 'write', name: 'machines_refresh_started', content: '' });

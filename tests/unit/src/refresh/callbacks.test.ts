@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseJujuContext } from '../../../../lib/juju/context.js';
 import { createJujuLogger } from '../../../../lib/juju/log.js';
 import { Model } from '../../../../lib/juju/model.js';
-import { HookScope } from '../../../../src/charm/hook-scope.js';
+import { CharmHook } from '../../../../src/charm/charm-hook.js';
 import type { EtcdRefreshCallbacks } from '../../../../src/refresh/callbacks.js';
 import { createRefreshCallbacks } from '../../../../src/refresh/callbacks.js';
 import { World } from '../support/world.js';
@@ -17,7 +17,7 @@ async function withCallbacks<T>(n: number, use: (callbacks: EtcdRefreshCallbacks
   const out = await u.ctx.run(u.ctx.on.updateStatus(), world.state(n, world.peerRelation(n)), async (host) => {
     const model = new Model(parseJujuContext(host.env), host.tools);
     const { logger } = createJujuLogger({ tools: host.tools, stderr: { write: () => 0 } });
-    result = await use(createRefreshCallbacks(new HookScope(model, world.effects(u), logger)));
+    result = await use(createRefreshCallbacks(new CharmHook(model, world.effects(u), logger)));
     await model.flush();
     return 0;
   });

@@ -23,7 +23,7 @@ export interface SelfMember extends ClusterMember {
  * this unit's address, and etcd clients. Writes go through `model` (flushed
  * once at the end of the hook).
  */
-export class HookScope {
+export class CharmHook {
   readonly model: Model;
   readonly effects: CharmEffects;
   readonly log: Logger;
