@@ -3,15 +3,15 @@ import { statfs } from 'node:fs/promises';
 import { machine, totalmem } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execRunner } from '../lib/juju/hooktools/exec-runner.js';
-import type { HookHost } from '../lib/juju/host.js';
-import { createCharm } from './charm.js';
+import { execRunner } from '../lib/juju/index.js';
+import type { HookHost } from '../lib/juju/index.js';
+import { createCharm } from './charm/charm.js';
 import { EtcdClient } from './etcd/client.js';
 import { snapshotSave } from './etcd/etcdctl.js';
-import type { CharmEffects } from './effects.js';
-import { ETCDCTL_APP } from './paths.js';
-import { etcdRefreshStep } from './refresh-wiring.js';
-import { childPath, execaSnap } from './snap.js';
+import type { CharmEffects } from './charm/effects.js';
+import { ETCDCTL_APP } from './etcd/paths.js';
+import { etcdRefreshStep } from './refresh/wiring.js';
+import { childPath, execaSnap } from './etcd/snap.js';
 
 /** Size of the filesystem holding `dir` (or its nearest existing parent). */
 async function diskBytes(dir: string): Promise<number> {
@@ -27,7 +27,7 @@ async function diskBytes(dir: string): Promise<number> {
 
 /**
  * The real effects: `snap` and the snap's etcdctl via execa (with /snap/bin on
- * PATH), etcd over its JSON gateway, the system clock, the refresh library.
+ * PATH), etcd over its JSON gateway, the system clock.
  */
 export function realEffects(host: HookHost): CharmEffects {
   const root = host.env['CHARMED_ETCD_ROOT'] || '/';
@@ -43,8 +43,7 @@ export function realEffects(host: HookHost): CharmEffects {
     hostCapacity: async (dataDir) => ({ memoryBytes: totalmem(), dataDiskBytes: await diskBytes(dataDir) }),
     generatePassword: () => randomBytes(24).toString('base64url'),
     snapshotSave: (file, { endpoint, credentials }) => snapshotSave(file, { command: ETCDCTL_APP, endpoint, credentials, env }),
-    refresh: etcdRefreshStep,
   };
 }
 
-process.exitCode = await createCharm(realEffects)({ env: process.env, tools: execRunner() });
+process.exitCode = await createCharm({ effects: realEffects, refresh: etcdRefreshStep })({ env: process.env, tools: execRunner() });

@@ -1,3 +1,4 @@
+import { UNIT_NAME, unitNumber } from './unit-name.js';
 import { JujuContextError } from './errors/juju-context-error.js';
 
 /** The relation a relation hook is about. */
@@ -67,7 +68,6 @@ export interface JujuContext {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
-const UNIT = /^([a-z][a-z0-9-]*)\/(0|[1-9]\d*)$/;
 const JUJU_VERSION = /^\d+\.\d+(?:[.-][0-9A-Za-z.+-]+)?$/;
 
 const bad = (variable: string, value: string | undefined, expected: string): JujuContextError =>
@@ -99,9 +99,9 @@ function parseRelation(env: Env): RelationEventInfo | undefined {
   const id = Number(idString.slice(idString.lastIndexOf(':') + 1));
   const remoteApp = required(env, 'JUJU_REMOTE_APP', 'expected the remote application name in a relation hook', NAME);
   const remoteUnit = optional(env, 'JUJU_REMOTE_UNIT');
-  if (remoteUnit !== undefined && !UNIT.test(remoteUnit)) throw bad('JUJU_REMOTE_UNIT', remoteUnit, 'expected <app>/<n>');
+  if (remoteUnit !== undefined && !UNIT_NAME.test(remoteUnit)) throw bad('JUJU_REMOTE_UNIT', remoteUnit, 'expected <app>/<n>');
   const departingUnit = optional(env, 'JUJU_DEPARTING_UNIT');
-  if (departingUnit !== undefined && !UNIT.test(departingUnit)) {
+  if (departingUnit !== undefined && !UNIT_NAME.test(departingUnit)) {
     throw bad('JUJU_DEPARTING_UNIT', departingUnit, 'expected <app>/<n>');
   }
   return {
@@ -174,8 +174,8 @@ function parseEvent(env: Env, dispatchPath: string): JujuEvent {
  */
 export function parseJujuContext(env: Env): JujuContext {
   const dispatchPath = required(env, 'JUJU_DISPATCH_PATH', 'expected hooks/<hook-name> or actions/<action-name>');
-  const unitName = required(env, 'JUJU_UNIT_NAME', 'expected <app>/<n>', UNIT);
-  const [, appName = '', unitNumber = ''] = UNIT.exec(unitName) ?? [];
+  const unitName = required(env, 'JUJU_UNIT_NAME', 'expected <app>/<n>', UNIT_NAME);
+  const [, appName = ''] = UNIT_NAME.exec(unitName) ?? [];
   const modelName = required(env, 'JUJU_MODEL_NAME', 'expected the model name');
   const modelUuid = required(env, 'JUJU_MODEL_UUID', 'expected the model UUID');
   const jujuVersion = required(env, 'JUJU_VERSION', 'expected a version such as 3.6.8', JUJU_VERSION);
@@ -185,7 +185,7 @@ export function parseJujuContext(env: Env): JujuContext {
   const event = parseEvent(env, dispatchPath);
   return {
     unitName,
-    unitNumber: Number(unitNumber),
+    unitNumber: unitNumber(unitName),
     appName,
     modelName,
     modelUuid,

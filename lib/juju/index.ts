@@ -1,6 +1,7 @@
 // The public surface of the charm SDK. Charm code imports from here; tests may
 // import the individual modules.
 export { parseJujuContext } from './context.js';
+export { UNIT_NAME, unitNumber } from './unit-name.js';
 export type {
   ActionEvent,
   HookEvent,

@@ -29,8 +29,8 @@ export interface AppStatusInput {
 export const computeAppStatus = (input: AppStatusInput): { status?: Status; log: LogLine[] } => {
   const log: LogLine[] = [];
   if (!input.isLeader) return { log };
-  const blocked = (message: string) => ({ status: { level: 'blocked', message } as Status, log });
-  const maintenance = (message: string) => ({ status: { level: 'maintenance', message } as Status, log });
+  const blocked = (message: string) => ({ status: { name: 'blocked', message } as Status, log });
+  const maintenance = (message: string) => ({ status: { name: 'maintenance', message } as Status, log });
 
   if (input.pause === 'unknown') return blocked(appStatusText.invalidConfig);
   if (input.inProgress === false) return { log };

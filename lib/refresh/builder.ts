@@ -2,7 +2,7 @@
  * Accumulates one decision while `decide` walks the per-event algorithm. Local,
  * short-lived mutable state: `decide` stays a pure function of its snapshot.
  */
-import { UNIT_KEYS } from './constants.js';
+import { REFRESH_UNIT_KEYS } from './constants.js';
 import { bagChanges, type HistoryEntry, type OriginalVersions, originalVersionsValues } from './databag.js';
 import type { CharmCodeHistory } from './history.js';
 import type { PinnedVersions } from './refresh-versions.js';
@@ -155,11 +155,11 @@ export class DecisionBuilder {
       own === undefined || this.outcome === 'unit-tearing-down'
         ? {}
         : bagChanges(ownRaw, {
-            [UNIT_KEYS.started]: own.started,
-            [UNIT_KEYS.lastRefresh]: own.lastRefresh,
-            [UNIT_KEYS.installedSnapRevision]: own.installedSnapRevision,
-            [UNIT_KEYS.gate]: own.gate,
-            ...(own.lastCompleted === undefined ? {} : { [UNIT_KEYS.lastCompleted]: own.lastCompleted }),
+            [REFRESH_UNIT_KEYS.started]: own.started,
+            [REFRESH_UNIT_KEYS.lastRefresh]: own.lastRefresh,
+            [REFRESH_UNIT_KEYS.installedSnapRevision]: own.installedSnapRevision,
+            [REFRESH_UNIT_KEYS.gate]: own.gate,
+            ...(own.lastCompleted === undefined ? {} : { [REFRESH_UNIT_KEYS.lastCompleted]: own.lastCompleted }),
           });
     const appBag =
       this.originalsToWrite === undefined || !this.snapshot.isLeader

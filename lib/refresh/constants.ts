@@ -8,7 +8,7 @@
 export const REFRESH_ENDPOINT = 'refresh-v-three';
 
 /** Keys of each unit's own databag (values are JSON-encoded). */
-export const UNIT_KEYS = {
+export const REFRESH_UNIT_KEYS = {
   installedSnapRevision: 'installed_snap_revision',
   gate: 'next_unit_allowed_to_refresh_if_this_units_snap_revision_and_databag_are_up_to_date',
   started: 'refresh_started_if_this_units_databag_is_up_to_date',
@@ -17,7 +17,7 @@ export const UNIT_KEYS = {
 } as const;
 
 /** Keys of the app databag (leader only): the original versions. */
-export const APP_KEYS = {
+export const REFRESH_APP_KEYS = {
   workload: 'original_workload_version',
   workloadContainer: 'original_workload_container_version',
   matchedPinnedContainer: 'original_installed_workload_container_matched_pinned_container',

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { APP_KEYS, UNIT_KEYS } from './constants.js';
+import { REFRESH_APP_KEYS, REFRESH_UNIT_KEYS } from './constants.js';
 
 /** One charm-code refresh to the up-to-date code: `.juju-charm` contents and its mtime. */
 export interface HistoryEntry {
@@ -52,10 +52,10 @@ const readKey = <T>(
 /** Validates a raw unit databag; never throws. */
 export const parseUnitBag = (bag: Readonly<Record<string, string>>): UnitBag => {
   const problems: string[] = [];
-  const installedSnapRevision = readKey(bag, UNIT_KEYS.installedSnapRevision, z.string().min(1), problems);
-  const gate = readKey(bag, UNIT_KEYS.gate, z.boolean(), problems);
-  const started = readKey(bag, UNIT_KEYS.started, z.boolean(), problems);
-  const lastRefresh = readKey(bag, UNIT_KEYS.lastRefresh, historyEntrySchema, problems);
+  const installedSnapRevision = readKey(bag, REFRESH_UNIT_KEYS.installedSnapRevision, z.string().min(1), problems);
+  const gate = readKey(bag, REFRESH_UNIT_KEYS.gate, z.boolean(), problems);
+  const started = readKey(bag, REFRESH_UNIT_KEYS.started, z.boolean(), problems);
+  const lastRefresh = readKey(bag, REFRESH_UNIT_KEYS.lastRefresh, historyEntrySchema, problems);
   return {
     ...(installedSnapRevision === undefined ? {} : { installedSnapRevision }),
     gate: gate === true,
@@ -76,11 +76,11 @@ export interface OriginalVersions {
 /** Parses the app databag's original versions; `undefined` when missing or invalid. */
 export const parseOriginalVersions = (bag: Readonly<Record<string, string>>): OriginalVersions | undefined => {
   const problems: string[] = [];
-  const workload = readKey(bag, APP_KEYS.workload, z.string(), problems);
-  const workloadContainer = readKey(bag, APP_KEYS.workloadContainer, z.string(), problems);
-  const matched = readKey(bag, APP_KEYS.matchedPinnedContainer, z.literal(true), problems);
-  const charmVersion = readKey(bag, APP_KEYS.charmVersion, z.string(), problems);
-  const charmRevision = readKey(bag, APP_KEYS.charmRevision, z.string(), problems);
+  const workload = readKey(bag, REFRESH_APP_KEYS.workload, z.string(), problems);
+  const workloadContainer = readKey(bag, REFRESH_APP_KEYS.workloadContainer, z.string(), problems);
+  const matched = readKey(bag, REFRESH_APP_KEYS.matchedPinnedContainer, z.literal(true), problems);
+  const charmVersion = readKey(bag, REFRESH_APP_KEYS.charmVersion, z.string(), problems);
+  const charmRevision = readKey(bag, REFRESH_APP_KEYS.charmRevision, z.string(), problems);
   if (
     problems.length > 0 ||
     workload === undefined ||
@@ -96,11 +96,11 @@ export const parseOriginalVersions = (bag: Readonly<Record<string, string>>): Or
 
 /** The app databag values for a set of original versions (JSON values, not yet encoded). */
 export const originalVersionsValues = (versions: OriginalVersions): Record<string, unknown> => ({
-  [APP_KEYS.workload]: versions.workload,
-  [APP_KEYS.workloadContainer]: versions.workloadContainer,
-  [APP_KEYS.matchedPinnedContainer]: true,
-  [APP_KEYS.charmVersion]: versions.charmVersion,
-  [APP_KEYS.charmRevision]: versions.charmRevision,
+  [REFRESH_APP_KEYS.workload]: versions.workload,
+  [REFRESH_APP_KEYS.workloadContainer]: versions.workloadContainer,
+  [REFRESH_APP_KEYS.matchedPinnedContainer]: true,
+  [REFRESH_APP_KEYS.charmVersion]: versions.charmVersion,
+  [REFRESH_APP_KEYS.charmRevision]: versions.charmRevision,
 });
 
 /**

@@ -81,7 +81,7 @@ const run = (b: DecisionBuilder): void => {
   if (!versions.ok || !charmVersion?.ok) {
     const error = !versions.ok ? versions.error : charmVersion?.ok === false ? charmVersion.error : 'invalid';
     b.outcome = 'charm-versions-invalid';
-    b.unitStatusHigh = { level: 'blocked', message: error.slice(0, 120) };
+    b.unitStatusHigh = { name: 'blocked', message: error.slice(0, 120) };
     // Every unit runs the same charm code, so the application is blocked for the same reason.
     if (s.isLeader) b.appStatus = b.unitStatusHigh;
     b.log('error', error);
@@ -320,7 +320,7 @@ const lowPriorityStatus = (
   codeUpToDate: boolean,
 ): Status | undefined => {
   if (inProgress === false) return undefined;
-  if (!codeUpToDate) return { level: 'maintenance', message: unitStatusText.waitingForUpgradeCharm };
+  if (!codeUpToDate) return { name: 'maintenance', message: unitStatusText.waitingForUpgradeCharm };
   const s = b.snapshot;
   const own = b.own!;
   const pinned = b.pinned!;
@@ -332,5 +332,5 @@ const lowPriorityStatus = (
     `${s.spec.workloadName}${installedVersion === undefined || own.installedSnapRevision === undefined ? '' : ` ${installedVersion}`}` +
     `${running ? ' running' : ''}; Snap revision ${revision}${own.installedSnapRevision === pinned.snapRevision ? '' : ' (outdated)'}` +
     (charmhub === undefined ? `; Charm version ${pinned.charm}` : `; Charm revision ${charmhub}`);
-  return { level: running ? 'active' : 'waiting', message };
+  return { name: running ? 'active' : 'waiting', message };
 };

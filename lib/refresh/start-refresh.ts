@@ -73,7 +73,7 @@ export const startRefresh = (b: DecisionBuilder, input: StartRefreshInput): Star
     const originals = parseOriginalVersions(s.peer?.app ?? {});
     if (originals === undefined) {
       b.outcome = 'original-versions-invalid';
-      b.unitStatusHigh = { level: 'blocked', message: appStatusText.originalVersionsInvalid };
+      b.unitStatusHigh = { name: 'blocked', message: appStatusText.originalVersionsInvalid };
       b.log('error', appStatusText.originalVersionsInvalid);
       force?.fail(appStatusText.originalVersionsInvalid);
       return unchanged;
@@ -148,7 +148,7 @@ const runChecks = (
     force?.log(actionText.runningPrechecks);
     const result = b.need('preRefreshChecks', { kind: 'run-pre-refresh-checks' });
     if (!result.ok) {
-      b.unitStatusHigh = { level: 'blocked', message: unitStatusText.precheckFailed(result.message) };
+      b.unitStatusHigh = { name: 'blocked', message: unitStatusText.precheckFailed(result.message) };
       b.log('error', logText.precheckFailedError(result.message, s.appName));
       force?.fail(actionText.precheckFailed(result.message));
       return { started: false, precheckFailedHere: true };

@@ -1,3 +1,4 @@
+import type { SettableStatusName, StatusValue } from '../juju/hooktools/status.js';
 import type { IsWorkloadCompatible } from './compatibility.js';
 import type { LocalFileName } from './constants.js';
 import type { RefreshVersionsResult } from './refresh-versions.js';
@@ -8,11 +9,8 @@ export type PausePolicy = 'all' | 'first' | 'none' | 'unknown';
 /** Whether a refresh is in progress, as this unit can tell from the peer databags. */
 export type InProgress = true | false | 'unknown';
 
-export type StatusLevel = 'active' | 'waiting' | 'maintenance' | 'blocked';
-export interface Status {
-  readonly level: StatusLevel;
-  readonly message: string;
-}
+/** A status to set: Juju's own shape (lib/juju), one of the settable names and its message. */
+export type Status = StatusValue<SettableStatusName>;
 
 /** The Juju event this process runs for. */
 export type RefreshEvent =

@@ -30,11 +30,7 @@ export interface RefreshView {
   readonly history: CharmCodeHistory;
 }
 
-/** `app/12` -> 12; unit names come from Juju, so anything else sorts last. */
-export const unitNumber = (name: string): number => {
-  const n = Number(name.slice(name.lastIndexOf('/') + 1));
-  return Number.isInteger(n) ? n : -1;
-};
+export { unitNumber } from '../juju/unit-name.js';
 
 /** Units sorted into refresh order: highest unit number first. */
 export const inRefreshOrder = <T extends { readonly number: number }>(units: readonly T[]): T[] =>

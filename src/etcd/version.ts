@@ -1,3 +1,5 @@
+import semver from 'semver';
+
 /** etcd versions and the mixed-version rule etcd enforces during minor upgrades. */
 
 export interface EtcdVersion {
@@ -6,14 +8,25 @@ export interface EtcdVersion {
   readonly patch: number;
 }
 
+// etcd's cluster version is major.minor only ("3.5"); semver needs the patch.
+const MAJOR_MINOR = /^v?(\d+)\.(\d+)$/;
+
 /**
- * Parses "3.5.16", "3.5" or "v3.4.23" (a pre-release suffix such as "-rc.1" is ignored).
+ * Parses "3.5.16", "3.5" or "v3.4.23" (a pre-release or build suffix such as "-rc.1" is ignored).
  * Returns undefined for anything else, including etcd's "not_decided".
  */
 export function parseEtcdVersion(text: string): EtcdVersion | undefined {
-  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/.exec(text.trim());
-  if (match === null) return undefined;
-  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3] ?? '0') };
+  const trimmed = text.trim();
+  const short = MAJOR_MINOR.exec(trimmed);
+  const parsed = semver.parse(short === null ? trimmed : `${Number(short[1])}.${Number(short[2])}.0`);
+  return parsed === null ? undefined : { major: parsed.major, minor: parsed.minor, patch: parsed.patch };
+}
+
+/** A plain release `X.Y.Z` only; `3.5.17-rc.1`, `v3.5.1`, `3.5` and the rest are undefined. */
+export function parseRelease(text: string): EtcdVersion | undefined {
+  const parsed = semver.parse(text);
+  if (parsed === null || parsed.version !== text || parsed.prerelease.length > 0 || parsed.build.length > 0) return undefined;
+  return { major: parsed.major, minor: parsed.minor, patch: parsed.patch };
 }
 
 /** "3.5.16" → "3.5"; undefined when unparsable. The cluster version only ever has major.minor meaning. */

@@ -13,7 +13,7 @@
 import { chmod, chown, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TlsFiles } from '../etcd/config.js';
-import { SNAP_DAEMON_ID, SNAP_NAME, underRoot } from '../paths.js';
+import { SNAP_DAEMON_ID, SNAP_NAME, underRoot } from '../etcd/paths.js';
 import type { TlsFilesContent } from './phase.js';
 import type { TlsKind } from './request.js';
 import { bundleCas, renderBundle } from './trust-bundle.js';

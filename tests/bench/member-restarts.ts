@@ -5,7 +5,7 @@
  * published itself to the cluster through raft (so it has rejoined and serves).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { unitPaths } from '../../src/paths.js';
+import { unitPaths } from '../../src/etcd/paths.js';
 
 export interface MemberRestart {
   /** When etcd was told to stop (or its last line before a start, when it was killed without a word). */

@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unitPaths } from '../../../src/paths.js';
+import { unitPaths } from '../../../src/etcd/paths.js';
 import { unitRoot } from '../../sim/home.js';
 import { daemonPid } from '../../sim/snapd/index.js';
 import { pinnedEtcd } from '../../support/etcd-binaries.js';

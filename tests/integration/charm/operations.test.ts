@@ -11,7 +11,7 @@ import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EtcdClient } from '../../../src/etcd/client.js';
 import { EtcdAuthFailedError } from '../../../src/etcd/errors/auth-failed-error.js';
-import { unitPaths } from '../../../src/paths.js';
+import { unitPaths } from '../../../src/etcd/paths.js';
 import { unitRoot } from '../../sim/home.js';
 import { daemonPid } from '../../sim/snapd/index.js';
 import type { SimModel } from '../../sim/testing.js';

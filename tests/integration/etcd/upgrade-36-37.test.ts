@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterVersionAllows } from '../../../src/etcd/version.js';
-import { clusterVersionRefusal, isEtcdWorkloadCompatible } from '../../../src/refresh-compat.js';
+import { clusterVersionRefusal, isEtcdWorkloadCompatible } from '../../../src/refresh/compat.js';
 import { addLearner, charmCluster, joinAsLearner } from './etcd-cluster.js';
 import { eventually, failedStart, initialMember, prepareMember, rawVersion, restartAs, startMember, stopMember, waitClusterVersion, waitHealthy, type RunningMember } from './etcd-process.js';
 import { claimEtcdPlace, releaseEtcdPlace } from './etcd-place.js';
@@ -11,7 +11,7 @@ import { claimEtcdPlace, releaseEtcdPlace } from './etcd-place.js';
  * The cluster-version rules of etcd 3.5 -> 3.6 -> 3.7, measured on the real
  * binaries the way the charm refreshes: one member at a time, highest unit
  * first, each member's config re-rendered for the etcd it is about to run.
- * src/etcd/version.ts (clusterVersionAllows) and src/refresh-compat.ts encode
+ * src/etcd/version.ts (clusterVersionAllows) and src/refresh/compat.ts encode
  * what these tests see; if etcd changes, these fail.
  *
  * Background (etcd's own words): 3.6 reads membership from the v3 store where

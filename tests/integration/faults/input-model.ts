@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { EtcdClient } from '../../../src/etcd/client.js';
-import { unitPaths } from '../../../src/paths.js';
+import { unitPaths } from '../../../src/etcd/paths.js';
 import { unitRoot } from '../../sim/home.js';
 import type { SimModel } from '../../sim/testing.js';
 import { clientUrls, daemonPids } from '../support/cluster.js';

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { unitPaths } from '../../../src/paths.js';
+import { unitPaths } from '../../../src/etcd/paths.js';
 import { unitRoot } from '../../sim/home.js';
 import { installedSnap } from '../../sim/snapd/index.js';
 import type { StatusJson } from '../../sim/status.js';

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdClient } from '../../../src/etcd/client.js';
 import { EtcdAuthFailedError } from '../../../src/etcd/errors/auth-failed-error.js';
 import { EtcdPermissionDeniedError } from '../../../src/etcd/errors/permission-denied-error.js';
-import { unitPaths } from '../../../src/paths.js';
+import { unitPaths } from '../../../src/etcd/paths.js';
 import { unitRoot, unitRootsOnDisk } from '../../sim/home.js';
 import type { StatusJson } from '../../sim/status.js';
 import { buildCharmInto, createSimModel } from '../../sim/testing.js';

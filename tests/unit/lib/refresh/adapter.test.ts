@@ -139,7 +139,7 @@ describe('runRefresh', () => {
     const f = fake({ withJujuCharm: false });
     const result = await run(f);
     expect(result.decision.outcome).toBe('charm-versions-invalid');
-    expect(result.unitStatusHigh).toEqual({ level: 'blocked', message: '.juju-charm missing from the charm directory' });
+    expect(result.unitStatusHigh).toEqual({ name: 'blocked', message: '.juju-charm missing from the charm directory' });
     expect(f.unitWrites).toEqual([]);
   });
 

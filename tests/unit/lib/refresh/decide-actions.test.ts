@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { action, clusterSnapshot, NEW, OLD, refreshRequests, settle, type UnitSpec } from './support/fixtures.js';
+import { action, clusterSnapshot, NEW, OLD, refreshRequests, decideUntilQuiet, type UnitSpec } from './support/fixtures.js';
 
 const DEV = { ...NEW, charm: '3.5/1.3.0.post1.dev0+abc.dirty' };
 const notStarted = (): UnitSpec[] => [2, 1, 0].map((n) => ({ n, snap: OLD.snap }));
@@ -8,7 +8,7 @@ const settled = (units: UnitSpec[]): UnitSpec[] => units.map((u) => ({ ...u, sna
 describe('pre-refresh-check', () => {
   const idle = settled(notStarted());
   const run = (options: { leader?: boolean; pause?: string; units?: UnitSpec[]; ok?: boolean }) =>
-    settle(
+    decideUntilQuiet(
       clusterSnapshot({
         self: 0,
         leader: options.leader ?? true,
@@ -61,7 +61,7 @@ describe('pre-refresh-check', () => {
 
 describe('force-refresh-start', () => {
   const force = (params: Record<string, unknown>, options: Parameters<typeof clusterSnapshot>[0]) =>
-    settle(clusterSnapshot({ ...options, event: action('force-refresh-start', params) }), {});
+    decideUntilQuiet(clusterSnapshot({ ...options, event: action('force-refresh-start', params) }), {});
   const skipCompat = { 'check-compatibility': false };
 
   test.each([
@@ -120,7 +120,7 @@ describe('force-refresh-start', () => {
   });
 
   test('a failing pre-refresh check fails the action', () => {
-    const outcome = settle(
+    const outcome = decideUntilQuiet(
       clusterSnapshot({ self: 2, units: notStarted(), event: action('force-refresh-start', { 'check-workload-container': false }) }),
       { prechecks: () => ({ ok: false, message: 'Restore in progress' }) },
     ).decision.action;
@@ -139,7 +139,7 @@ describe('force-refresh-start', () => {
   });
 
   test('a failed snap refresh still starts the refresh', () => {
-    const result = settle(
+    const result = decideUntilQuiet(
       clusterSnapshot({ self: 2, units: notStarted(), event: action('force-refresh-start', { 'run-pre-refresh-checks': false }) }),
       { refresh: () => ({ installedRevision: OLD.snap, error: 'store unreachable' }) },
     );
@@ -161,7 +161,7 @@ describe('resume-refresh', () => {
     params: Record<string, unknown> = {},
     refreshOk = true,
   ) =>
-    settle(clusterSnapshot({ self, units: unitSpecs, pause, event: action('resume-refresh', params) }), {
+    decideUntilQuiet(clusterSnapshot({ self, units: unitSpecs, pause, event: action('resume-refresh', params) }), {
       refresh: (request) => ({ installedRevision: refreshOk ? request.revision : OLD.snap, ...(refreshOk ? {} : { error: 'boom' }) }),
     });
 
@@ -219,7 +219,7 @@ describe('resume-refresh', () => {
       });
     });
     test('even bypasses a failed compatibility check', () => {
-      const result = settle(
+      const result = decideUntilQuiet(
         clusterSnapshot({ self: 2, code: DEV, units: [2, 1, 0].map((n) => ({ n, snap: OLD.snap })), event: action('resume-refresh', noCheck) }),
       );
       expect(result.decision.action?.results).toEqual({ result: 'Refreshed unit 2' });
@@ -241,10 +241,10 @@ describe('pause policy by position (4 units, every unit ahead refreshed and heal
   test.each(cases)('%s, index %i: refreshes on its own only when no confirmation is needed', (pause, index) => {
     const self = 3 - index;
     const unitSpecs = [3, 2, 1, 0].map((n, i) => ({ n, snap: i < index ? NEW.snap : OLD.snap, started: true }));
-    const onHook = settle(clusterSnapshot({ self, units: unitSpecs, pause }));
+    const onHook = decideUntilQuiet(clusterSnapshot({ self, units: unitSpecs, pause }));
     expect(refreshRequests(onHook).length).toBe(needsResume(pause, index) ? 0 : 1);
 
-    const onResume = settle(clusterSnapshot({ self, units: unitSpecs, pause, event: action('resume-refresh') }));
+    const onResume = decideUntilQuiet(clusterSnapshot({ self, units: unitSpecs, pause, event: action('resume-refresh') }));
     expect(refreshRequests(onResume)).toHaveLength(1);
     expect(onResume.decision.action?.status).toBe(needsResume(pause, index) ? 'completed' : 'failed');
   });
@@ -252,7 +252,7 @@ describe('pause policy by position (4 units, every unit ahead refreshed and heal
   test('a refreshed unit without its gate pauses the refresh whatever the policy', () => {
     for (const pause of ['all', 'first', 'none']) {
       const unitSpecs = [3, 2, 1, 0].map((n, i) => ({ n, snap: i < 2 ? NEW.snap : OLD.snap, started: true, gate: n !== 2 }));
-      expect(refreshRequests(settle(clusterSnapshot({ self: 1, units: unitSpecs, pause })))).toHaveLength(0);
+      expect(refreshRequests(decideUntilQuiet(clusterSnapshot({ self: 1, units: unitSpecs, pause })))).toHaveLength(0);
     }
   });
 });

@@ -6,7 +6,7 @@ import {
   hook,
   NEW,
   OLD,
-  settle,
+  decideUntilQuiet,
   type ClusterOptions,
   type UnitSpec,
 } from './support/fixtures.js';
@@ -16,7 +16,7 @@ const ROLLBACK = '`juju refresh --revision 143`';
 
 /** The leader's app status, seen from unit 0 (which is never the unit acting in these cases). */
 const appStatus = (units: UnitSpec[], options: Partial<ClusterOptions> = {}) =>
-  settle(clusterSnapshot({ self: 0, leader: true, units, ...options })).decision.appStatus;
+  decideUntilQuiet(clusterSnapshot({ self: 0, leader: true, units, ...options })).decision.appStatus;
 
 const four = (refreshed: number, gates: Partial<Record<number, boolean>> = {}): UnitSpec[] =>
   [3, 2, 1, 0].map((n, index) => ({
@@ -30,7 +30,7 @@ describe('app status (leader)', () => {
   test('invalid config is shown even without a refresh', () => {
     const units = [1, 0].map((n) => ({ n, snap: NEW.snap }));
     expect(appStatus(units, { pause: 'sometimes', original: NEW })).toEqual({
-      level: 'blocked',
+      name: 'blocked',
       message: 'pause-after-unit-refresh config must be set to "all", "first", or "none"',
     });
   });
@@ -41,14 +41,14 @@ describe('app status (leader)', () => {
 
   test('a stale databag makes the refresh state unknown', () => {
     const units = [{ n: 1, snap: NEW.snap, code: OLD, codeTime: 900 }, { n: 0, snap: NEW.snap }];
-    expect(appStatus(units)).toEqual({ level: 'maintenance', message: 'Determining if a refresh is in progress' });
+    expect(appStatus(units)).toEqual({ name: 'maintenance', message: 'Determining if a refresh is in progress' });
   });
 
   test('an incompatible refresh is blocked with the rollback command and explained in the log', () => {
-    const decision = settle(
+    const decision = decideUntilQuiet(
       clusterSnapshot({ self: 0, leader: true, code: DEV, units: [2, 1, 0].map((n) => ({ n, snap: OLD.snap })) }),
     ).decision;
-    expect(decision.appStatus).toEqual({ level: 'blocked', message: `Refresh incompatible. Rollback with ${ROLLBACK}` });
+    expect(decision.appStatus).toEqual({ name: 'blocked', message: `Refresh incompatible. Rollback with ${ROLLBACK}` });
     expect(decision.log.map((l) => l.message)).toContain(
       'Refresh incompatible. Rollback with `juju refresh`. Continuing this refresh may cause data loss and/or downtime. ' +
         'The refresh can be forced to continue with the `force-refresh-start` action and the `check-compatibility` parameter. ' +
@@ -58,10 +58,10 @@ describe('app status (leader)', () => {
   });
 
   test('a single unit shows the rollback command', () => {
-    const decision = settle(clusterSnapshot({ self: 0, leader: true, units: [{ n: 0, snap: OLD.snap, started: true }] }), {
+    const decision = decideUntilQuiet(clusterSnapshot({ self: 0, leader: true, units: [{ n: 0, snap: OLD.snap, started: true }] }), {
       refresh: () => ({ installedRevision: OLD.snap, error: 'network down' }),
     }).decision;
-    expect(decision.appStatus).toEqual({ level: 'maintenance', message: `Refreshing. To rollback, ${ROLLBACK}` });
+    expect(decision.appStatus).toEqual({ name: 'maintenance', message: `Refreshing. To rollback, ${ROLLBACK}` });
   });
 
   test.each([
@@ -70,8 +70,8 @@ describe('app status (leader)', () => {
     ['all', 1, 'blocked', `Refreshing. Check units >=3 are healthy & run \`resume-refresh\` on unit 2. To rollback, ${ROLLBACK}`],
     ['all', 2, 'blocked', `Refreshing. Check units >=2 are healthy & run \`resume-refresh\` on unit 1. To rollback, ${ROLLBACK}`],
     ['none', 1, 'maintenance', 'Refreshing. To pause refresh, run `juju config charmed-etcd pause-after-unit-refresh=all`'],
-  ])('pause %s with %i unit(s) refreshed: %s', (pause, refreshed, level, message) => {
-    expect(appStatus(four(refreshed), { pause })).toEqual({ level, message });
+  ])('pause %s with %i unit(s) refreshed: %s', (pause, refreshed, name, message) => {
+    expect(appStatus(four(refreshed), { pause })).toEqual({ name, message });
   });
 
   test('a local original charm reads None in the rollback command', () => {
@@ -85,25 +85,25 @@ describe('app status (leader)', () => {
     test('before the highest unit started the refresh: says what it waits for', () => {
       const units = [3, 2, 1, 0].map((n) => ({ n, snap: OLD.snap }));
       expect(appStatus(units, { pause: 'all' })).toEqual({
-        level: 'maintenance',
+        name: 'maintenance',
         message: `Refreshing. Waiting for unit 3 to start the refresh. To rollback, ${ROLLBACK}`,
       });
     });
 
     test('when the leader is the highest unit and its pre-refresh check failed: says so', () => {
-      const decision = settle(
+      const decision = decideUntilQuiet(
         clusterSnapshot({ self: 2, leader: true, units: [2, 1, 0].map((n) => ({ n, snap: OLD.snap })) }),
         { prechecks: () => ({ ok: false, message: 'Backup in progress' }) },
       ).decision;
       expect(decision.appStatus).toEqual({
-        level: 'blocked',
+        name: 'blocked',
         message: `Refreshing. Pre-refresh check failed on unit 2. To rollback, ${ROLLBACK}`,
       });
     });
 
     test('a refreshed unit without its gate: names the unhealthy unit', () => {
       expect(appStatus(four(1, { 3: false }), { pause: 'first' })).toEqual({
-        level: 'blocked',
+        name: 'blocked',
         message: `Refreshing. Unit 3 is unhealthy. To rollback, ${ROLLBACK}`,
       });
       expect(appStatus(four(2, { 2: false }), { pause: 'none' })?.message).toBe(
@@ -114,14 +114,14 @@ describe('app status (leader)', () => {
     test('the next unit has not run the new charm code yet: waits for it', () => {
       const units = four(1).map((u) => (u.n === 2 ? { ...u, code: OLD, codeTime: 1500 } : u));
       expect(appStatus(units, { pause: 'first' })).toEqual({
-        level: 'maintenance',
+        name: 'maintenance',
         message: `Refreshing. Waiting for unit 2 to catch up. To rollback, ${ROLLBACK}`,
       });
     });
 
     test('the highest unit is next and refreshes on its own: says it is refreshing', () => {
       expect(appStatus(four(0), { pause: 'all' })).toEqual({
-        level: 'maintenance',
+        name: 'maintenance',
         message: `Refreshing. Unit 3 is refreshing. To rollback, ${ROLLBACK}`,
       });
     });
@@ -133,20 +133,20 @@ describe('app status (leader)', () => {
       { n: 1, snap: null, raw: { installed_snap_revision: 'not json', refresh_started_if_this_units_databag_is_up_to_date: '"yes"' } },
       { n: 0, snap: OLD.snap, started: true },
     ];
-    const decision = settle(clusterSnapshot({ self: 0, leader: true, units })).decision;
-    expect(decision.appStatus).toEqual({ level: 'blocked', message: 'Refresh data of unit 1 is invalid. See `juju debug-log`' });
+    const decision = decideUntilQuiet(clusterSnapshot({ self: 0, leader: true, units })).decision;
+    expect(decision.appStatus).toEqual({ name: 'blocked', message: 'Refresh data of unit 1 is invalid. See `juju debug-log`' });
     expect(decision.log.some((l) => l.level === 'warning' && l.message.includes('charmed-etcd/1'))).toBe(true);
   });
 
   test('missing original versions during a refresh: blocked with the reference text', () => {
     expect(appStatus(four(1), { original: 'missing' })).toEqual({
-      level: 'blocked',
+      name: 'blocked',
       message: 'Refresh failed. Automatic recovery not possible. Original versions in app databag are missing or invalid',
     });
   });
 
   test('only the leader sets an app status', () => {
-    expect(settle(clusterSnapshot({ self: 0, units: four(1) })).decision.appStatus).toBeUndefined();
+    expect(decideUntilQuiet(clusterSnapshot({ self: 0, units: four(1) })).decision.appStatus).toBeUndefined();
   });
 });
 
@@ -155,55 +155,55 @@ describe('unit statuses', () => {
     [2, 1, 0].map((n, index) => ({ n, snap: index < refreshed ? NEW.snap : OLD.snap, started: true }));
 
   test.each([
-    [0, true, { level: 'active', message: 'etcd 3.5.16 running; Snap revision 12 (outdated); Charm revision 150' }],
-    [0, false, { level: 'waiting', message: 'etcd 3.5.16; Snap revision 12 (outdated); Charm revision 150' }],
+    [0, true, { name: 'active', message: 'etcd 3.5.16 running; Snap revision 12 (outdated); Charm revision 150' }],
+    [0, false, { name: 'waiting', message: 'etcd 3.5.16; Snap revision 12 (outdated); Charm revision 150' }],
   ])('lower priority on an outdated unit (running: %s)', (self, running, expected) => {
-    const decision = settle(clusterSnapshot({ self, units: three(1), workloadRunning: running as boolean })).decision;
+    const decision = decideUntilQuiet(clusterSnapshot({ self, units: three(1), workloadRunning: running as boolean })).decision;
     expect(decision.unitStatusLow).toEqual(expected);
     expect(decision.unitStatusHigh).toBeUndefined();
   });
 
   test('lower priority on a refreshed unit', () => {
-    expect(settle(clusterSnapshot({ self: 2, units: three(1) })).decision.unitStatusLow).toEqual({
-      level: 'active',
+    expect(decideUntilQuiet(clusterSnapshot({ self: 2, units: three(1) })).decision.unitStatusLow).toEqual({
+      name: 'active',
       message: 'etcd 3.5.30 running; Snap revision 13; Charm revision 150',
     });
   });
 
   test('a local charm shows its charm version', () => {
     const local = { ...NEW, local: true };
-    const decision = settle(clusterSnapshot({ self: 2, code: local, units: three(1) })).decision;
+    const decision = decideUntilQuiet(clusterSnapshot({ self: 2, code: local, units: three(1) })).decision;
     expect(decision.unitStatusLow?.message).toBe('etcd 3.5.30 running; Snap revision 13; Charm version 3.5/1.3.0');
   });
 
   test('no lower-priority status without a refresh', () => {
     const units = [1, 0].map((n) => ({ n, snap: NEW.snap }));
-    expect(settle(clusterSnapshot({ self: 0, units, original: NEW })).decision.unitStatusLow).toBeUndefined();
+    expect(decideUntilQuiet(clusterSnapshot({ self: 0, units, original: NEW })).decision.unitStatusLow).toBeUndefined();
   });
 
   test('code replaced without upgrade-charm (LP#2068500): waits, forgets "started", warns', () => {
     const snapshot = clusterSnapshot({ self: 0, units: three(1), codeUpToDate: false, localStarted: true });
-    const decision = settle(snapshot).decision;
+    const decision = decideUntilQuiet(snapshot).decision;
     expect(decision.unitStatusLow).toEqual({
-      level: 'maintenance',
+      name: 'maintenance',
       message: 'Waiting for Juju upgrade-charm or config-changed event. See `juju debug-log`',
     });
     expect(decision.files).toContainEqual({ op: 'delete', name: 'machines_refresh_started' });
     expect(decision.log.some((l) => l.level === 'warning' && l.message.includes('2068500'))).toBe(true);
     expect(decision.applicationVersion).toBeUndefined();
 
-    const later = settle({ ...snapshot, event: hook('config-changed') }).decision;
+    const later = decideUntilQuiet({ ...snapshot, event: hook('config-changed') }).decision;
     expect(later.files.some((f) => f.op === 'write' && f.name === 'machines_last_two_refreshes_to_up_to_date_charm_code_version.json')).toBe(true);
     expect(later.applicationVersion).toBe(NEW.workload);
   });
 
   test('pre-refresh check failure is a higher-priority status on the highest unit; a later pass starts the refresh', () => {
     const units = [2, 1, 0].map((n) => ({ n, snap: OLD.snap }));
-    const failing = settle(clusterSnapshot({ self: 2, units, event: hook('upgrade-charm') }), {
+    const failing = decideUntilQuiet(clusterSnapshot({ self: 2, units, event: hook('upgrade-charm') }), {
       prechecks: () => ({ ok: false, message: 'Backup in progress' }),
     });
     expect(failing.decision.unitStatusHigh).toEqual({
-      level: 'blocked',
+      name: 'blocked',
       message: 'Rollback with `juju refresh`. Pre-refresh check failed: Backup in progress',
     });
     expect(failing.decision.log).toContainEqual({
@@ -216,7 +216,7 @@ describe('unit statuses', () => {
     expect(failing.requests.map((r) => r.kind)).toEqual(['run-pre-refresh-checks']);
     expect(failing.decision.unitBag['refresh_started_if_this_units_databag_is_up_to_date']).toBeUndefined();
 
-    const passing = settle(clusterSnapshot({ self: 2, units, event: hook('update-status') }));
+    const passing = decideUntilQuiet(clusterSnapshot({ self: 2, units, event: hook('update-status') }));
     expect(passing.decision.unitStatusHigh).toBeUndefined();
     expect(passing.requests.map((r) => r.kind)).toEqual(['run-pre-refresh-checks', 'refresh-snap', 'check-health-for-gate']);
     expect(passing.decision.files).toContainEqual({ op: 'write', name: 'machines_refresh_started', content: '' });

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { APP_KEYS, UNIT_KEYS } from '../../../../lib/refresh/constants.js';
+import { REFRESH_APP_KEYS, REFRESH_UNIT_KEYS } from '../../../../lib/refresh/constants.js';
 import { APP } from './support/fixtures.js';
-import { Faults, followStatus, RELEASES, World } from './support/world.js';
+import { Faults, followStatus, RELEASES, RefreshWorld } from './support/world.js';
 
 type Move =
   | { kind: 'step'; unit: number }
@@ -27,13 +27,13 @@ const move: fc.Arbitrary<Move> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('leader' as const), unit: fc.nat(9) }) },
 );
 
-const deploy = (size: number): World => {
-  const world = new World(size, RELEASES.A!, new Faults());
+const deploy = (size: number): RefreshWorld => {
+  const world = new RefreshWorld(size, RELEASES.A!, new Faults());
   world.drain();
   return world;
 };
 
-const apply = (world: World, m: Move): void => {
+const apply = (world: RefreshWorld, m: Move): void => {
   const live = world.live();
   switch (m.kind) {
     case 'step': {
@@ -84,7 +84,7 @@ const apply = (world: World, m: Move): void => {
 };
 
 /** The operator keeps following the status (and time passes) until the refresh or rollback completes. */
-const finish = (world: World): void => {
+const finish = (world: RefreshWorld): void => {
   world.faults.enabled = false;
   let idle = 0;
   for (let round = 0; round < 60; round += 1) {
@@ -102,7 +102,7 @@ const finish = (world: World): void => {
   world.violations.push(`did not complete: app status ${JSON.stringify(world.appStatus)}`);
 };
 
-const describeWorld = (world: World): string =>
+const describeWorld = (world: RefreshWorld): string =>
   [
     ...world.trace.slice(-60),
     ...world.live().map((u) => `${u.name} code=${u.code.revision} snap=${u.snap} up=${u.workloadUp} bag=${JSON.stringify(u.bag)}`),
@@ -116,9 +116,9 @@ describe('refresh core over event interleavings (2-5 units)', () => {
       expect(world.completed()).toBe(true);
       for (const unit of world.live()) {
         expect(unit.snap).toBe(RELEASES.A!.snap);
-        expect(unit.bag[UNIT_KEYS.gate]).toBe('true');
+        expect(unit.bag[REFRESH_UNIT_KEYS.gate]).toBe('true');
       }
-      expect(world.appBag[APP_KEYS.charmRevision]).toBe(JSON.stringify(`ch:amd64/noble/${APP}-1`));
+      expect(world.appBag[REFRESH_APP_KEYS.charmRevision]).toBe(JSON.stringify(`ch:amd64/noble/${APP}-1`));
       expect(world.appStatus).toBeUndefined();
     }
   });

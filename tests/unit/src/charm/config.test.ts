@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { unitPaths } from '../../../../src/paths.js';
+import { unitPaths } from '../../../../src/etcd/paths.js';
 import { World } from '../support/world.js';
 
 let world: World;

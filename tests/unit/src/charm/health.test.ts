@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isSignificantChange } from '../../../../src/health-publish.js';
+import { isSignificantChange } from '../../../../src/cluster/health-publish.js';
 import type { HealthRecord } from '../../../../src/etcd/health-record.js';
 import { World } from '../support/world.js';
 

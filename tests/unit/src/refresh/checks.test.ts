@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { MemberStatus } from '../../../../src/etcd/client-types.js';
 import type { HealthRecord } from '../../../../src/etcd/health-record.js';
 import type { Member } from '../../../../src/etcd/membership.js';
-import type { PrecheckFacts, PrecheckUnit } from '../../../../src/pre-refresh-checks.js';
-import { findPrecheckProblem } from '../../../../src/pre-refresh-checks.js';
-import type { GateFacts } from '../../../../src/refresh-health.js';
-import { expectedClusterVersion, judgeGateHealth } from '../../../../src/refresh-health.js';
+import type { PrecheckFacts, PrecheckUnit } from '../../../../src/refresh/pre-refresh-checks.js';
+import { findPrecheckProblem } from '../../../../src/refresh/pre-refresh-checks.js';
+import type { GateFacts } from '../../../../src/refresh/gate-health.js';
+import { expectedClusterVersion, judgeGateHealth } from '../../../../src/refresh/gate-health.js';
 
 const member = (n: number, extra: Partial<Member> = {}): Member => ({
   id: `a${n}`,

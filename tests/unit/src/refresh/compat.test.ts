@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCompatible } from '../../../../lib/refresh/compatibility.js';
-import { MINOR_UPGRADE_FLOOR, clusterVersionRefusal, isEtcdWorkloadCompatible } from '../../../../src/refresh-compat.js';
+import { MINOR_UPGRADE_FLOOR, clusterVersionRefusal, isEtcdWorkloadCompatible } from '../../../../src/refresh/compat.js';
 
 /** The library's whole verdict with etcd's rule, as the refresh start runs it. */
 const verdict = (oldCharm: string, newCharm: string, oldWorkload: string, newWorkload: string): boolean =>

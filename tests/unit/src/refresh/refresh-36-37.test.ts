@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { unitPaths } from '../../../../src/paths.js';
+import { unitPaths } from '../../../../src/etcd/paths.js';
 import type { CharmBuild } from '../support/world.js';
 import { BUILDS, World } from '../support/world.js';
 

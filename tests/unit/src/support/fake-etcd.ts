@@ -13,7 +13,7 @@ import { EtcdServerError } from '../../../../src/etcd/errors/server-error.js';
 import { EtcdTooManyLearnersError } from '../../../../src/etcd/errors/too-many-learners-error.js';
 import { EtcdUnreachableError } from '../../../../src/etcd/errors/unreachable-error.js';
 import type { Member } from '../../../../src/etcd/membership.js';
-import type { EtcdApi, EtcdConnect } from '../../../../src/effects.js';
+import type { EtcdApi, EtcdConnect } from '../../../../src/etcd/api.js';
 
 interface FakeMember {
   id: string;

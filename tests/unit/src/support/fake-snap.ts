@@ -1,8 +1,8 @@
 /** A fake snapd for one unit: installs by making the `current` symlink, runs etcd in the fake cluster. */
 import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import type { SnapAdapter } from '../../../../src/effects.js';
-import { unitPaths } from '../../../../src/paths.js';
+import type { SnapAdapter } from '../../../../src/etcd/snap.js';
+import { unitPaths } from '../../../../src/etcd/paths.js';
 import type { FakeEtcdCluster } from './fake-etcd.js';
 
 /**

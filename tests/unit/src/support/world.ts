@@ -10,10 +10,10 @@ import { Context, REPO_ROOT, createState, storage } from '../../../../lib/juju/t
 import type { Bag, HarnessEvent, PeerRelation, RunResult, Secret, State } from '../../../../lib/juju/testing/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { CharmFile } from '../../../../lib/juju/testing/index.js';
-import { createCharm } from '../../../../src/charm.js';
-import type { CharmEffects } from '../../../../src/effects.js';
-import type { RefreshStep } from '../../../../src/refresh-step.js';
-import { etcdRefreshStep } from '../../../../src/refresh-wiring.js';
+import { createCharm } from '../../../../src/charm/charm.js';
+import type { CharmEffects } from '../../../../src/charm/effects.js';
+import type { RefreshStep } from '../../../../src/refresh/step.js';
+import { etcdRefreshStep } from '../../../../src/refresh/wiring.js';
 import { FakeEtcdCluster } from './fake-etcd.js';
 import { FakeSnap } from './fake-snap.js';
 
@@ -84,7 +84,8 @@ export interface UnitSim {
   unitStatus: State['unitStatus'];
   openedPorts: State['openedPorts'];
   architecture: string;
-  refresh?: RefreshStep;
+  /** The refresh step this unit's charm runs (default: the real one, lib/refresh wired in). */
+  refresh: RefreshStep;
   /** This unit's `refresh-v-three` databag. */
   refreshBag: Record<string, string>;
   /** The unit's charm directory files (`.juju-charm`, `refresh_versions.toml`, `.charm_refresh_v3/...`). */
@@ -93,8 +94,6 @@ export interface UnitSim {
 }
 
 export interface WorldOptions {
-  /** Run the charm with the refresh library wired in (default), or without (NO_REFRESH). */
-  readonly refresh?: boolean;
   /** The charm revision units are deployed with. */
   readonly build?: CharmBuild;
 }
@@ -113,14 +112,12 @@ export class World {
   /** Units goal-state reports; default: every unit in the world. */
   plannedUnits: number | undefined;
   build: CharmBuild;
-  readonly withRefresh: boolean;
   /** Snapshots `etcdctl snapshot save` wrote, by path. */
   readonly snapshots: string[] = [];
   readonly #roots: string[] = [];
   readonly #yaml = charmYaml();
 
   constructor(options: WorldOptions = {}) {
-    this.withRefresh = options.refresh ?? true;
     this.build = options.build ?? BUILDS.etcd3516;
     this.cluster.version = this.build.workload;
   }
@@ -148,7 +145,7 @@ export class World {
       refreshBag: this.#addressBag(n),
       charmFiles: this.charmFilesFor(this.build, this.clock),
       workloadVersion: '',
-      ...(this.withRefresh ? { refresh: etcdRefreshStep } : {}),
+      refresh: etcdRefreshStep,
     };
     this.units.set(n, unit);
     return unit;
@@ -179,7 +176,6 @@ export class World {
         writeFileSync(file, JSON.stringify(this.cluster.list()));
         this.snapshots.push(file);
       },
-      ...(u.refresh === undefined ? {} : { refresh: u.refresh }),
     };
     return effects;
   }
@@ -230,7 +226,7 @@ export class World {
     const u = this.unit(n);
     const relation = this.peerRelation(n);
     const refresh = this.refreshRelation(n);
-    const out = await u.ctx.run(event(u.ctx, relation, refresh), this.state(n, options.withoutPeers === true ? undefined : relation), createCharm(() => this.effects(u)));
+    const out = await u.ctx.run(event(u.ctx, relation, refresh), this.state(n, options.withoutPeers === true ? undefined : relation), createCharm({ effects: () => this.effects(u), refresh: u.refresh }));
     const rel = out.state.relations.find((r) => r.id === PEER_ID);
     if (rel !== undefined && rel.kind === 'peer') {
       u.bag = { ...rel.localUnitData };

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SNAP_DAEMON_ID } from '../../../../src/paths.js';
+import { SNAP_DAEMON_ID } from '../../../../src/etcd/paths.js';
 import { readInstalled, removeSide, sideFiles, writeSide } from '../../../../src/tls/files.js';
 import { checkOffer, expiresWithinADay } from '../../../../src/tls/offer.js';
 import { certificateRequestFor } from '../../../../src/tls/request.js';

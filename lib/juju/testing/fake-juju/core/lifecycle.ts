@@ -13,8 +13,7 @@ import { enterScope, fanOutRelationChanges, findCoreRelation, leaveScope } from 
 import { secretChanged } from './secrets.js';
 import { finalizeRemoval } from './units.js';
 import { appView } from './view.js';
-import type { Command } from './step.js';
-import type { CoreModel, CoreUnit, QueuedEvent, QueuedHook } from './types.js';
+import type { Command, CoreModel, CoreUnit, QueuedEvent, QueuedHook } from './types.js';
 
 const identity = (event: QueuedEvent): HookIdentity =>
   event.kind === 'action' ? { kind: 'action', name: event.name } : { kind: 'hook', name: event.name, ...(event.remoteUnit ? { remoteUnit: event.remoteUnit } : {}) };

@@ -40,15 +40,8 @@ export type Input = { readonly at: number } & (
   | { kind: 'timer'; id: string }
 );
 
-export type Command =
-  | { kind: 'run'; unit: string; event: QueuedEvent }
-  | { kind: 'timer'; id: string; at: number }
-  | { kind: 'persist' }
-  /** A new unit: lay out its machine (root, storage directories) and install its charm. */
-  | { kind: 'unit-added'; unit: string }
-  | { kind: 'unit-removed'; unit: string }
-  | { kind: 'install-charm'; unit: string; charm: CharmRef; previous: CharmRef }
-  | { kind: 'log'; unit: string; level: 'INFO' | 'WARNING' | 'ERROR'; logger: string; message: string };
+export type { Command } from './types.js';
+import type { Command } from './types.js';
 
 export interface StepResult {
   readonly model: CoreModel;

@@ -137,3 +137,13 @@ export interface CoreModel {
   /** The simulated clock (ms): the `at` of the last input. */
   now: number;
 }
+
+export type Command =
+  | { kind: 'run'; unit: string; event: QueuedEvent }
+  | { kind: 'timer'; id: string; at: number }
+  | { kind: 'persist' }
+  /** A new unit: lay out its machine (root, storage directories) and install its charm. */
+  | { kind: 'unit-added'; unit: string }
+  | { kind: 'unit-removed'; unit: string }
+  | { kind: 'install-charm'; unit: string; charm: CharmRef; previous: CharmRef }
+  | { kind: 'log'; unit: string; level: 'INFO' | 'WARNING' | 'ERROR'; logger: string; message: string };

@@ -4,7 +4,7 @@
  */
 import { decide } from '../../../../../lib/refresh/decide.js';
 import type { IsWorkloadCompatible } from '../../../../../lib/refresh/compatibility.js';
-import { APP_KEYS, UNIT_KEYS } from '../../../../../lib/refresh/constants.js';
+import { REFRESH_APP_KEYS, REFRESH_UNIT_KEYS } from '../../../../../lib/refresh/constants.js';
 import { serializeHistory } from '../../../../../lib/refresh/history.js';
 import type {
   EffectResults,
@@ -63,23 +63,23 @@ export interface UnitSpec {
 export const unitBag = (unit: UnitSpec, defaultCode: CharmRev, defaultTime: number): Record<string, string> => {
   if (unit.raw) return unit.raw;
   const bag: Record<string, string> = {
-    [UNIT_KEYS.gate]: JSON.stringify(unit.gate ?? true),
-    [UNIT_KEYS.started]: JSON.stringify(unit.started ?? false),
-    [UNIT_KEYS.lastRefresh]: JSON.stringify({
+    [REFRESH_UNIT_KEYS.gate]: JSON.stringify(unit.gate ?? true),
+    [REFRESH_UNIT_KEYS.started]: JSON.stringify(unit.started ?? false),
+    [REFRESH_UNIT_KEYS.lastRefresh]: JSON.stringify({
       charm_revision: jujuCharm(unit.code ?? defaultCode),
       time_of_refresh: unit.codeTime ?? defaultTime + unit.n / 10,
     }),
   };
-  if (unit.snap !== null) bag[UNIT_KEYS.installedSnapRevision] = JSON.stringify(unit.snap);
+  if (unit.snap !== null) bag[REFRESH_UNIT_KEYS.installedSnapRevision] = JSON.stringify(unit.snap);
   return bag;
 };
 
 export const originalBag = (rev: CharmRev): Record<string, string> => ({
-  [APP_KEYS.workload]: JSON.stringify(rev.workload),
-  [APP_KEYS.workloadContainer]: JSON.stringify(rev.snap),
-  [APP_KEYS.matchedPinnedContainer]: 'true',
-  [APP_KEYS.charmVersion]: JSON.stringify(rev.charm),
-  [APP_KEYS.charmRevision]: JSON.stringify(jujuCharm(rev)),
+  [REFRESH_APP_KEYS.workload]: JSON.stringify(rev.workload),
+  [REFRESH_APP_KEYS.workloadContainer]: JSON.stringify(rev.snap),
+  [REFRESH_APP_KEYS.matchedPinnedContainer]: 'true',
+  [REFRESH_APP_KEYS.charmVersion]: JSON.stringify(rev.charm),
+  [REFRESH_APP_KEYS.charmRevision]: JSON.stringify(jujuCharm(rev)),
 });
 
 export const versionsOf = (rev: CharmRev) =>
@@ -158,13 +158,13 @@ export interface EffectHandlers {
   readonly health?: () => HealthResult;
 }
 
-export interface Settled {
+export interface DecidedUntilQuiet {
   readonly decision: RefreshDecision;
   readonly requests: readonly RefreshRequest[];
 }
 
 /** Runs decide until it stops requesting effects, answering requests with `handlers` (all succeed by default). */
-export const settle = (snapshot: RefreshSnapshot, handlers: EffectHandlers = {}): Settled => {
+export const decideUntilQuiet = (snapshot: RefreshSnapshot, handlers: EffectHandlers = {}): DecidedUntilQuiet => {
   let effects: EffectResults = { ...snapshot.effects };
   const requests: RefreshRequest[] = [];
   for (let i = 0; i < 6; i += 1) {
@@ -179,4 +179,4 @@ export const settle = (snapshot: RefreshSnapshot, handlers: EffectHandlers = {})
   throw new Error('decide did not settle');
 };
 
-export const refreshRequests = (settled: Settled) => settled.requests.filter((r) => r.kind === 'refresh-snap');
+export const refreshRequests = (settled: DecidedUntilQuiet) => settled.requests.filter((r) => r.kind === 'refresh-snap');

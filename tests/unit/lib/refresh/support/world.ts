@@ -7,7 +7,7 @@
  * follows the app status. Invariants are checked as the model runs.
  */
 import { decide } from '../../../../../lib/refresh/decide.js';
-import { LOCAL_FILES, UNIT_KEYS, type LocalFileName } from '../../../../../lib/refresh/constants.js';
+import { LOCAL_FILES, REFRESH_UNIT_KEYS, type LocalFileName } from '../../../../../lib/refresh/constants.js';
 import type {
   ActionOutcome,
   EffectResults,
@@ -92,7 +92,7 @@ export class Faults {
   }
 }
 
-export class World {
+export class RefreshWorld {
   readonly units = new Map<string, UnitState>();
   appBag: Record<string, string> = {};
   leader: string;
@@ -351,7 +351,7 @@ export class World {
     const order = this.live().filter((other) => other.joined || other === unit);
     const index = order.indexOf(unit);
     for (const ahead of order.slice(0, index)) {
-      if (ahead.bag[UNIT_KEYS.gate] !== 'true') this.violations.push(`${unit.name} refreshed before ${ahead.name} had its gate`);
+      if (ahead.bag[REFRESH_UNIT_KEYS.gate] !== 'true') this.violations.push(`${unit.name} refreshed before ${ahead.name} had its gate`);
     }
     const resumed = event.kind === 'action' && event.name === 'resume-refresh';
     if (confirmationNeeded(this.pause, index) && !resumed) {
@@ -387,7 +387,7 @@ export class World {
 }
 
 /** What an operator who follows the app status does next; returns whether they did anything. */
-export const followStatus = (world: World, rollBack: boolean): boolean => {
+export const followStatus = (world: RefreshWorld, rollBack: boolean): boolean => {
   const message = world.appStatus?.message ?? '';
   if (message.startsWith('pause-after-unit-refresh config must be set')) {
     world.configure('first');

@@ -1,0 +1,114 @@
+import type { Logger } from 'pino';
+import type { Model, Relation } from '../../lib/juju/index.js';
+import { parseCharmConfig } from './charm-config.js';
+import type { CharmConfigResult } from './charm-config.js';
+import { currentPassword, rootCredentials } from './credentials.js';
+import { clientUrl, memberName, peerUrl } from '../etcd/config.js';
+import type { EtcdCredentials } from '../etcd/client-types.js';
+import type { EtcdApi } from '../etcd/api.js';
+import type { CharmEffects } from './effects.js';
+import { unitPaths } from '../etcd/paths.js';
+import type { UnitPaths } from '../etcd/paths.js';
+import type { AppState, ClusterMember, UnitState } from './peers.js';
+import { PEER_ENDPOINT, parseAppState, parseUnitState } from './peers.js';
+
+/** This unit's member identity. */
+export interface SelfMember extends ClusterMember {
+  readonly ip: string;
+  readonly clientUrl: string;
+}
+
+/**
+ * What one hook reads, each at most once: the peer relation and its bags,
+ * this unit's address, and etcd clients. Writes go through `model` (flushed
+ * once at the end of the hook).
+ */
+export class CharmHook {
+  readonly model: Model;
+  readonly effects: CharmEffects;
+  readonly log: Logger;
+  readonly paths: UnitPaths;
+  #peer: Promise<Relation | undefined> | undefined;
+  #self: Promise<SelfMember> | undefined;
+  #peers: Promise<UnitState[]> | undefined;
+  #config: Promise<CharmConfigResult> | undefined;
+
+  constructor(model: Model, effects: CharmEffects, log: Logger) {
+    this.model = model;
+    this.effects = effects;
+    this.log = log;
+    this.paths = unitPaths(effects.root);
+  }
+
+  get memberName(): string {
+    return memberName(this.model.appName, this.model.unitNumber);
+  }
+
+  /** The `etcd-peers` relation, or undefined before it is created. */
+  peer(): Promise<Relation | undefined> {
+    this.#peer ??= this.model.relation(PEER_ENDPOINT);
+    return this.#peer;
+  }
+
+  /** This unit's member: name and IP-based URLs from the peer binding's ingress address. */
+  self(): Promise<SelfMember> {
+    this.#self ??= this.model.ingressAddress(PEER_ENDPOINT).then((ip) => ({
+      name: this.memberName,
+      ip,
+      peerUrl: peerUrl(ip),
+      clientUrl: clientUrl(ip),
+    }));
+    return this.#self;
+  }
+
+  /** The application bag, validated (with this hook's staged writes). */
+  async app(relation: Relation): Promise<AppState> {
+    return parseAppState(await relation.localAppData.read());
+  }
+
+  /** This unit's own bag, validated. */
+  async own(relation: Relation): Promise<UnitState> {
+    return parseUnitState(this.model.unitName, this.model.appName, await relation.localUnitData.read());
+  }
+
+  /** The other units in the relation now, with their bags (one relation-get each). */
+  peers(relation: Relation): Promise<UnitState[]> {
+    this.#peers ??= relation.units().then((units) =>
+      Promise.all(
+        [...units].sort().map(async (unit) => parseUnitState(unit, this.model.appName, await relation.unitData(unit).read())),
+      ),
+    );
+    return this.#peers;
+  }
+
+  /**
+   * The charm config, validated once per hook; an invalid one is logged
+   * once (the running config is kept) and the caller shows why.
+   */
+  config(): Promise<CharmConfigResult> {
+    this.#config ??= this.model.rawConfig().then((raw) => {
+      const parsed = parseCharmConfig(raw);
+      if (!parsed.ok) this.log.warn(`${parsed.message}; keeping the running config`);
+      return parsed;
+    });
+    return this.#config;
+  }
+
+  /** A client for every known member, this unit's first, as root when the app secret holds the password. */
+  async rootClient(relation: Relation, app: AppState): Promise<EtcdApi> {
+    const password = await currentPassword(this.model, app);
+    const endpoints = clusterEndpoints(await this.self(), await this.peers(relation));
+    return this.client(endpoints, password === undefined ? undefined : rootCredentials(password));
+  }
+
+  /** A client for `endpoints` (tried in order), authenticating with `credentials` when given. */
+  client(endpoints: readonly string[], credentials?: EtcdCredentials): EtcdApi {
+    return this.effects.etcd({ endpoints, credentials });
+  }
+}
+
+/** Client URLs of every known member, this unit's first. */
+export function clusterEndpoints(self: SelfMember, peers: readonly UnitState[]): string[] {
+  const others = peers.flatMap((p) => (p.ip === undefined ? [] : [clientUrl(p.ip)]));
+  return [self.clientUrl, ...others.filter((url) => url !== self.clientUrl)];
+}

@@ -1,0 +1,30 @@
+import type { EtcdApi, EtcdConnect, SnapshotTarget } from '../etcd/api.js';
+import type { HostCapacity } from '../etcd/tuning.js';
+import type { SnapAdapter } from '../etcd/snap.js';
+
+/**
+ * Every effect the charm performs besides hook tools, in one object: the one
+ * seam tests replace. Nothing here is global, so tests run in parallel.
+ */
+export interface CharmEffects {
+  /** The unit's filesystem root (`CHARMED_ETCD_ROOT`, default `/`). */
+  readonly root: string;
+  readonly snap: SnapAdapter;
+  /** A client for these endpoints (no request is made until a method is called). */
+  etcd(connect: EtcdConnect): EtcdApi;
+  /** Milliseconds since the epoch. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** `uname -m`: `x86_64`, `aarch64`, ... */
+  architecture(): Promise<string>;
+  /** Memory and the size of the filesystem holding `dataDir` (for `quota-backend-bytes: auto`). */
+  hostCapacity(dataDir: string): Promise<HostCapacity>;
+  /** A fresh random password for the `root` user. */
+  generatePassword(): string;
+  /**
+   * `etcdctl snapshot save <file>` through the snap's `charmed-etcd.etcdctl`
+   * (credentials in the environment, never on argv).
+   * @throws EtcdError (EtcdctlError) when etcdctl fails.
+   */
+  snapshotSave(file: string, target: SnapshotTarget): Promise<void>;
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { unitNumber } from '../../lib/juju/index.js';
+import type { HealthRecordParse } from '../etcd/health-record.js';
+import { parseHealthRecord } from '../etcd/health-record.js';
+
+/** The peer relation holding the cluster state. */
+export const PEER_ENDPOINT = 'etcd-peers';
+
+/** Keys of the `etcd-peers` application databag (written by the leader). */
+export const APP_KEYS = {
+  clusterState: 'cluster_state',
+  clusterMembers: 'cluster_members',
+  learningMember: 'learning_member',
+  authentication: 'authentication',
+  /** URI of the app-owned secret holding etcd's current root password. */
+  credentials: 'internal_user_credentials',
+  clusterToken: 'cluster_token',
+} as const;
+
+/** Keys of each unit's `etcd-peers` databag. */
+export const UNIT_KEYS = {
+  privateIp: 'private_ip',
+  /** `started` once etcd ran on this unit as a cluster member. */
+  state: 'state',
+  health: 'health',
+  /** The tuning fingerprint etcd on this unit runs with. */
+  configHash: 'config_hash',
+} as const;
+
+/** One `name=peerURL` entry of `cluster_members` (etcd's `initial-cluster` syntax). */
+export interface ClusterMember {
+  readonly name: string;
+  readonly peerUrl: string;
+}
+
+/** Parses `cluster_members`; malformed entries are dropped. */
+export function parseClusterMembers(text: string | undefined): ClusterMember[] {
+  if (text === undefined || text === '') return [];
+  return text.split(',').flatMap((entry) => {
+    const at = entry.indexOf('=');
+    if (at <= 0) return [];
+    return [{ name: entry.slice(0, at), peerUrl: entry.slice(at + 1) }];
+  });
+}
+
+export const formatClusterMembers = (members: readonly ClusterMember[]): string =>
+  members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
+
+/** Rules for the app bag's checked keys; a value breaking one reads as absent and is reported. */
+const APP_VALUE_RULES = {
+  [APP_KEYS.clusterState]: z.enum(['new', 'existing']),
+  [APP_KEYS.learningMember]: z.string().regex(/^[0-9a-f]{1,16}$/),
+  [APP_KEYS.credentials]: z.string().regex(/^secret:/),
+} as const;
+
+/** The value of `key` if present and valid; a present but invalid one is added to `malformed`. */
+function checked<T>(bag: Readonly<Record<string, string>>, key: string, rule: z.ZodType<T>, malformed: string[]): T | undefined {
+  const raw = bag[key];
+  if (raw === undefined || raw === '') return undefined;
+  const parsed = rule.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  malformed.push(key);
+  return undefined;
+}
+
+/** The application databag, validated. */
+export interface AppState {
+  readonly clusterState: 'new' | 'existing' | undefined;
+  readonly clusterMembers: readonly ClusterMember[];
+  readonly learningMember: string | undefined;
+  readonly authEnabled: boolean;
+  readonly credentialsSecret: string | undefined;
+  readonly clusterToken: string | undefined;
+  /** Keys present with a value that breaks their rule (read as absent). */
+  readonly malformed: readonly string[];
+}
+
+/** Validates the app bag. Never throws: a malformed value reads as absent and is named in `malformed`. */
+export function parseAppState(bag: Readonly<Record<string, string>>): AppState {
+  const malformed: string[] = [];
+  return {
+    clusterState: checked(bag, APP_KEYS.clusterState, APP_VALUE_RULES[APP_KEYS.clusterState], malformed),
+    clusterMembers: parseClusterMembers(bag[APP_KEYS.clusterMembers]),
+    learningMember: checked(bag, APP_KEYS.learningMember, APP_VALUE_RULES[APP_KEYS.learningMember], malformed),
+    authEnabled: bag[APP_KEYS.authentication] === 'enabled',
+    credentialsSecret: checked(bag, APP_KEYS.credentials, APP_VALUE_RULES[APP_KEYS.credentials], malformed),
+    clusterToken: bag[APP_KEYS.clusterToken] || undefined,
+    malformed,
+  };
+}
+
+/** What a unit publishes, as read by others (or by itself). */
+export interface UnitState {
+  readonly unit: string;
+  readonly unitNumber: number;
+  /** `<app><n>`. */
+  readonly memberName: string;
+  readonly ip: string | undefined;
+  readonly started: boolean;
+  /** Undefined when no record was published; `{ok: false}` when it is malformed. */
+  readonly health: HealthRecordParse | undefined;
+  readonly configHash: string | undefined;
+  /** Keys present with a value that breaks their rule (read as absent); the health record reports its own. */
+  readonly malformed: readonly string[];
+}
+
+const IPV4 = z.string().regex(/^\d{1,3}(?:\.\d{1,3}){3}$/);
+const STATE = z.literal('started');
+
+/** Reads one unit's bag. Never throws: bad values read as absent (named in `malformed`), a bad health record as `{ok: false}`. */
+export function parseUnitState(unit: string, app: string, bag: Readonly<Record<string, string>>): UnitState {
+  const number = unitNumber(unit);
+  const health = bag[UNIT_KEYS.health];
+  const malformed: string[] = [];
+  return {
+    unit,
+    unitNumber: number,
+    memberName: `${app}${number}`,
+    ip: checked(bag, UNIT_KEYS.privateIp, IPV4, malformed),
+    started: checked(bag, UNIT_KEYS.state, STATE, malformed) !== undefined,
+    health: health === undefined ? undefined : parseHealthRecord(health),
+    configHash: bag[UNIT_KEYS.configHash] || undefined,
+    malformed,
+  };
+}

@@ -1,0 +1,186 @@
+import { noLeaderAnywhere } from '../etcd/cluster-scan.js';
+import type { DesiredPassword } from '../charm/credentials.js';
+import { currentPassword, desiredPassword, ensureCredentialsSecret, rootCredentials } from '../charm/credentials.js';
+import type { HealthRecord } from '../etcd/health-record.js';
+import type { Member } from '../etcd/membership.js';
+import { publishHealth, probeSelf } from './health-step.js';
+import type { CharmHook } from '../charm/charm-hook.js';
+import { clusterEndpoints } from '../charm/charm-hook.js';
+import { ensureSnap } from './install.js';
+import { leaderMembership, rotatePassword } from './leader-step.js';
+import type { MemberContext } from './first-start.js';
+import { bootstrap, join } from './first-start.js';
+import { ETCD_SERVICE } from '../etcd/paths.js';
+import { APP_KEYS, PEER_ENDPOINT, UNIT_KEYS } from '../charm/peers.js';
+import type { AppState, UnitState } from '../charm/peers.js';
+import type { CharmStatus } from '../charm/status.js';
+import type { RefreshOutcome } from '../refresh/step.js';
+import { refreshConfigFile, rollingRestart, selfHeal } from './running-member.js';
+import type { UpkeepResult } from './running-member.js';
+import type { MemberRecord } from '../charm/status.js';
+import { STATUS, clusterAppStatus, malformedPeerData, pickStatus } from '../charm/status.js';
+
+export const CLIENT_PORT_SPEC = '2379/tcp';
+
+/** reconcile's status candidates, in priority order, and the leader's cluster-wide app status. */
+export interface ReconcileStatuses {
+  readonly unit: readonly (CharmStatus | undefined)[];
+  readonly app: CharmStatus | undefined;
+  readonly isLeader: boolean;
+}
+
+/**
+ * Converges this unit towards its desired state, taking at most one safe
+ * step of each kind; safe to run twice and to be killed at any line. Runs
+ * for every hook except actions and teardown. Returns its status candidates
+ * (the router resolves them once, in src/charm/status-resolver.ts).
+ */
+export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Promise<ReconcileStatuses> {
+  const { model, log, effects } = scope;
+  const event = model.context.event;
+  const isUpdateStatus = event.kind === 'hook' && event.name === 'update-status';
+  const isLeader = await model.isLeader();
+  const statuses: (CharmStatus | undefined)[] = [];
+  let appStatus: CharmStatus | undefined;
+  let restartedUnhealthy = false;
+  const finish = (): ReconcileStatuses => ({ unit: statuses, app: appStatus, isLeader });
+  const upkeep = (result: UpkeepResult): void => {
+    statuses.push(result.status);
+    if (result.restartedUnhealthy) restartedUnhealthy = true;
+  };
+
+  const parsed = await scope.config();
+  const configStatus: CharmStatus | undefined = parsed.ok ? undefined : { name: 'blocked', message: parsed.message };
+
+  const snap = await ensureSnap(scope);
+  if (!snap.ok) {
+    statuses.push(snap.status);
+    return finish();
+  }
+  statuses.push(configStatus);
+  await model.openPort(CLIENT_PORT_SPEC);
+
+  const relation = await scope.peer();
+  if (relation === undefined) {
+    statuses.push({ name: 'maintenance', message: STATUS.noPeerRelation });
+    return finish();
+  }
+  const self = await scope.self();
+  relation.localUnitData.set(UNIT_KEYS.privateIp, self.ip);
+  let app = await scope.app(relation);
+  const own = await scope.own(relation);
+  const peers = await scope.peers(relation);
+  const badClusterState = app.malformed.includes(APP_KEYS.clusterState);
+  if (app.clusterState === undefined && (own.started || badClusterState)) {
+    // A cluster exists (this member ran in it) or may exist: never bootstrap over it.
+    if (isLeader && own.started) {
+      log.warn(`${APP_KEYS.clusterState} in the peer app databag is ${badClusterState ? 'malformed' : 'missing'}; this member runs in a cluster, so restoring it to "existing"`);
+      relation.localAppData.set(APP_KEYS.clusterState, 'existing');
+      app = { ...app, clusterState: 'existing', malformed: app.malformed.filter((k) => k !== APP_KEYS.clusterState) };
+    } else if (badClusterState) {
+      statuses.push({ name: 'blocked', message: malformedPeerData('application', [APP_KEYS.clusterState]) });
+    }
+  }
+
+  let desired: DesiredPassword = { ok: true, password: undefined };
+  if (isLeader && parsed.ok) desired = await desiredPassword(model, parsed.config.systemUsers, log);
+  if (!desired.ok) statuses.push(desired.status);
+
+  const member: MemberContext | undefined = parsed.ok ? { scope, relation, self, own, app, config: parsed.config } : undefined;
+  let password = await currentPassword(model, app);
+
+  if (app.clusterState === undefined) {
+    if (badClusterState) {
+      // Said above: nothing is safe to do until the leader restores it.
+    } else if (!isLeader) statuses.push({ name: 'waiting', message: 'Waiting for cluster initialization' });
+    else if (member !== undefined && desired.ok) {
+      const initial = desired.password ?? password ?? effects.generatePassword();
+      const creds = await ensureCredentialsSecret(model, relation, app, initial);
+      password = creds.password;
+      statuses.push(await bootstrap({ ...member, app: { ...app, credentialsSecret: creds.uri } }, creds.password));
+    }
+  } else if (!own.started) {
+    if (member !== undefined) statuses.push(await join(member, password));
+  }
+
+  const endpoints = clusterEndpoints(self, peers);
+  const client = scope.client(endpoints, password === undefined ? undefined : rootCredentials(password));
+  if (member !== undefined && own.started && app.clusterState !== undefined) {
+    if (isUpdateStatus && !refresh.inProgress) upkeep(await selfHeal(member, client));
+    await refreshConfigFile(member);
+    upkeep(await rollingRestart(member, peers, client, refresh.inProgress));
+  }
+
+  const startedNow = (await scope.own(relation)).started;
+  let record: HealthRecord | undefined;
+  let members: readonly Member[] | undefined;
+  let majorityLost = false;
+  if (startedNow) {
+    const probe = await probeSelf(client, self.clientUrl, snap.revision);
+    record = probe.record;
+    members = probe.raw.members;
+    // The workload version shown by `juju status` is the refresh library's (the pinned version).
+    publishHealth(relation, own, record);
+    if (!record.healthy) {
+      const noLeader = probe.raw.status === undefined || probe.raw.status.leaderId === undefined;
+      if (noLeader && app.clusterMembers.length >= 2 && (await noLeaderAnywhere(client, endpoints))) {
+        majorityLost = true;
+        statuses.push({ name: 'blocked', message: STATUS.majorityLost });
+      } else if (restartedUnhealthy) {
+        // Already said: this hook restarted it and it did not come back.
+      } else if (probe.raw.status === undefined && !(await effects.snap.isActive(ETCD_SERVICE))) {
+        statuses.push({ name: 'blocked', message: STATUS.serviceNotRunning });
+      } else if (record.is_learner) {
+        statuses.push({ name: 'maintenance', message: STATUS.waitingToPromote });
+      } else {
+        log.warn(`${self.name} is unhealthy: ${record.problems.join(', ')}`);
+        statuses.push({ name: 'maintenance', message: STATUS.healthCheckFailed });
+      }
+    }
+  }
+
+  if (isLeader && app.clusterState !== undefined && members !== undefined) {
+    statuses.push(await leaderMembership({ scope, relation, self, own, app }, peers, client, members, { removeOrphans: isUpdateStatus }));
+    if (desired.ok && desired.password !== undefined) {
+      if (!refresh.inProgress) statuses.push(await rotatePassword({ scope, relation, self, own, app }, endpoints, desired.password));
+      else if (password !== undefined && password !== desired.password) {
+        log.info('root password change deferred until the refresh is over');
+        statuses.push({ name: 'waiting', message: STATUS.passwordWaitsForRefresh });
+      }
+    }
+  }
+
+  if (isLeader && app.clusterState !== undefined) {
+    const blocked = pickStatus([configStatus, desired.ok ? undefined : desired.status]);
+    appStatus = clusterAppStatus({
+      records: memberRecords(scope, self.name, record, peers),
+      malformedPeerData: malformedPeerDataOf(scope, app, peers),
+      majorityLost,
+      blockedBy: blocked.name === 'blocked' ? blocked : undefined,
+    });
+  }
+  return finish();
+}
+
+/** Peer data that breaks its rules, logged once per hook and reported in the app status (health records are judged apart). */
+function malformedPeerDataOf(scope: CharmHook, app: AppState, peers: readonly UnitState[]): string | undefined {
+  const found = [
+    ...(app.malformed.length > 0 ? [{ who: 'application', keys: app.malformed }] : []),
+    ...peers.filter((p) => p.malformed.length > 0).map((p) => ({ who: p.unit, keys: p.malformed })),
+  ];
+  for (const f of found) scope.log.warn(`${f.who} published malformed ${f.keys.join(', ')} in ${PEER_ENDPOINT}; those values are ignored`);
+  const first = found[0];
+  return first === undefined ? undefined : malformedPeerData(first.who, first.keys);
+}
+
+/** Health records of every member: this unit's fresh one and each started peer's published one. */
+function memberRecords(scope: CharmHook, selfName: string, own: HealthRecord | undefined, peers: readonly UnitState[]): MemberRecord[] {
+  const records: MemberRecord[] = [];
+  if (own !== undefined) records.push({ unit: scope.model.unitName, memberName: selfName, health: { ok: true, record: own } });
+  for (const p of peers) {
+    if (!p.started && p.health === undefined) continue;
+    if (p.health?.ok === false) scope.log.warn(`${p.unit} published a malformed health record: ${p.health.error}`);
+    records.push({ unit: p.unit, memberName: p.memberName, health: p.health });
+  }
+  return records;
+}
