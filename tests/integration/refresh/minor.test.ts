@@ -49,7 +49,15 @@ describe('a minor refresh on the simulator', () => {
     const done = await settle(model, allOn('3.5.16'));
     const address = done.units[UNITS[0]!]?.address ?? '';
     const client = new EtcdClient({ endpoints: [`http://${address}:2379`] });
-    expect(await client.clusterVersion()).toBe('3.5.0');
+    // etcd's leader raises the cluster version on its own schedule once every member runs 3.5 (a few
+    // seconds after the last restart): wait for it, as an operator would see it in `endpoint status`.
+    const deadline = Date.now() + 120_000;
+    let version = await client.clusterVersion();
+    while (version !== '3.5.0' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      version = await client.clusterVersion();
+    }
+    expect(version).toBe('3.5.0');
   });
 
   it('a forced refresh back to 3.4 is incompatible, and refused before any member stops', { timeout: 420_000 }, async () => {
