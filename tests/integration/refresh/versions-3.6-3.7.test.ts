@@ -36,6 +36,17 @@ async function clusterVersion(): Promise<string | undefined> {
   return client.clusterVersion();
 }
 
+/** Waits until etcd reports cluster version `want`: its leader raises it on its own schedule after the last member's restart. */
+async function clusterVersionBecomes(want: string): Promise<string | undefined> {
+  const deadline = Date.now() + 120_000;
+  let version = await clusterVersion();
+  while (version !== want && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    version = await clusterVersion();
+  }
+  return version;
+}
+
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'refresh-36-it-'));
   const charm = await buildCharmInto(path.join(work, 'charm'));
@@ -76,10 +87,11 @@ describe('refreshes to and within etcd 3.6, and on to 3.7', () => {
       await sim('refresh', '--revision', rev['3.6']!);
       await settle(model, allOn('3.6.13'));
     });
-    expect(await clusterVersion()).toBe('3.6.0');
+    expect(await clusterVersionBecomes('3.6.0')).toBe('3.6.0');
   });
 
   it('a forced refresh back to 3.5.30 once the cluster version is 3.6 is refused before any member stops', { timeout: 600_000 }, async () => {
+    expect(await clusterVersionBecomes('3.6.0')).toBe('3.6.0');
     await sim('refresh', '--revision', rev['3.5-forced']!);
     await settle(model, (s) => s.application.message.startsWith('Refresh incompatible'));
     const forced = await runAction(model, `${APP}/2`, 'force-refresh-start', 'check-compatibility=false');
@@ -107,6 +119,6 @@ describe('refreshes to and within etcd 3.6, and on to 3.7', () => {
       const done = await settle(model, allOn('3.7.3'));
       expect(allActive(done)).toBe(true);
     });
-    expect(await clusterVersion()).toBe('3.7.0');
+    expect(await clusterVersionBecomes('3.7.0')).toBe('3.7.0');
   });
 });
