@@ -21,6 +21,7 @@
  *    (restart), `no-rotation`.
  */
 import type { TlsKind } from './request.js';
+import { normalisePem } from './trust-bundle.js';
 
 export type TlsState = 'no-tls' | 'to-tls' | 'tls' | 'to-no-tls';
 export type CaRotation = 'no-rotation' | 'new-ca-detected' | 'new-ca-added' | 'cert-updated';
@@ -80,7 +81,6 @@ export type SideStep =
     };
 
 const STEADY: SideStep = { kind: 'steady' };
-const normalise = (pem: string): string => `${pem.trim().replace(/\r\n/g, '\n')}\n`;
 const MID_ROTATION: readonly CaRotation[] = ['new-ca-detected', 'new-ca-added'];
 const same = (a: TlsRecord, b: TlsRecord): boolean => a.state === b.state && a.rotation === b.rotation;
 const settle = (current: TlsRecord, wanted: TlsRecord): SideStep => (same(current, wanted) ? STEADY : { kind: 'record', record: wanted });
@@ -100,12 +100,12 @@ export function nextSideStep(input: SideInput): SideStep {
     if (installed !== undefined) return STEADY; // running with TLS; a renewal will come
     return { kind: 'wait', record: { state: 'to-tls', rotation: 'no-rotation' }, reason: 'waiting for the certificate' };
   }
-  const ca = normalise(offered.ca);
+  const ca = normalisePem(offered.ca);
   if (installed === undefined) {
     return { kind: 'apply', files: { certificate: offered.certificate, cas: [ca] }, restart: started, announce: announce('https'), before: { state: 'to-tls', rotation: 'no-rotation' }, after: on };
   }
 
-  const trusted = installed.cas.map(normalise);
+  const trusted = installed.cas.map(normalisePem);
   const othersTrustNewCa = input.peers.every((p) => p.state !== 'tls' || p.rotation === 'new-ca-added' || p.rotation === 'cert-updated');
   const othersPastPhaseTwo = input.peers.every((p) => !MID_ROTATION.includes(p.rotation));
 
@@ -120,7 +120,7 @@ export function nextSideStep(input: SideInput): SideStep {
       after: { state: 'tls', rotation: 'new-ca-added' },
     };
   }
-  if (normalise(installed.certificate) !== normalise(offered.certificate)) {
+  if (normalisePem(installed.certificate) !== normalisePem(offered.certificate)) {
     const newFiles = { certificate: offered.certificate, cas: trusted };
     if (MID_ROTATION.includes(record.rotation)) {
       // Phase 2: the new certificate, once every member trusts its CA.

@@ -6,20 +6,21 @@
  */
 import { splitPemBlocks } from './x509.js';
 
-const normalise = (pem: string): string => `${pem.trim().replace(/\r\n/g, '\n')}\n`;
+/** One PEM block as compared and written everywhere: trimmed, LF line ends, one final newline. */
+export const normalisePem = (pem: string): string => `${pem.trim().replace(/\r\n/g, '\n')}\n`;
 
 /** The CAs in `bundleText`, normalised, without repeats. */
 export function bundleCas(bundleText: string): string[] {
-  return [...new Set(splitPemBlocks(bundleText).map(normalise))];
+  return [...new Set(splitPemBlocks(bundleText).map(normalisePem))];
 }
 
 /** A bundle of `cas` (first occurrence wins the order). */
 export function renderBundle(cas: readonly string[]): string {
-  return [...new Set(cas.map(normalise))].join('');
+  return [...new Set(cas.map(normalisePem))].join('');
 }
 
 /** True when `ca` is not already trusted by `bundleText`. */
-export const isNewCa = (bundleText: string, ca: string): boolean => !bundleCas(bundleText).includes(normalise(ca));
+export const isNewCa = (bundleText: string, ca: string): boolean => !bundleCas(bundleText).includes(normalisePem(ca));
 
 /** `bundleText` with `ca` added after the CAs it already holds. */
 export const withCa = (bundleText: string, ca: string): string => renderBundle([...bundleCas(bundleText), ca]);
