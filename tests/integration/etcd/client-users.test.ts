@@ -76,8 +76,9 @@ async function applyPlan(admin: EtcdClient, plan: ClientUsersPlan): Promise<void
     await deleteUser(admin, gone.commonName);
   }
   const users = await userList(admin);
+  const roles = await roleList(admin);
   for (const user of plan.keep) {
-    const changes = permissionChanges(user, { users, rolePrefixes: { [user.commonName]: (await roleList(admin)).includes(user.commonName) ? await rolePrefixes(admin, user.commonName) : [] } });
+    const changes = permissionChanges(user, { users, rolePrefixes: { [user.commonName]: roles.includes(user.commonName) ? await rolePrefixes(admin, user.commonName) : [] } });
     if (changes.create) await addCertificateUser(admin, user.commonName);
     await addRole(admin, user.commonName);
     await grantRole(admin, user.commonName, user.commonName);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdClient } from '../../../src/etcd/client.js';
+import { eventually } from '../etcd/etcd-process.js';
 import type { StatusJson } from '../../sim/status.js';
 import { buildCharmInto, createSimModel } from '../../sim/testing.js';
 import type { SimModel } from '../../sim/testing.js';
@@ -51,12 +52,11 @@ describe('a minor refresh on the simulator', () => {
     const client = new EtcdClient({ endpoints: [`http://${address}:2379`] });
     // etcd's leader raises the cluster version on its own schedule once every member runs 3.5 (a few
     // seconds after the last restart): wait for it, as an operator would see it in `endpoint status`.
-    const deadline = Date.now() + 120_000;
-    let version = await client.clusterVersion();
-    while (version !== '3.5.0' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      version = await client.clusterVersion();
-    }
+    const version = await eventually(async () => {
+      const v = await client.clusterVersion();
+      if (v !== '3.5.0') throw new Error(`cluster version ${v}, want 3.5.0`);
+      return v;
+    }, 120_000);
     expect(version).toBe('3.5.0');
   });
 

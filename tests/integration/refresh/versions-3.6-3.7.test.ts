@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdClient } from '../../../src/etcd/client.js';
+import { eventually } from '../etcd/etcd-process.js';
 import type { StatusJson } from '../../sim/status.js';
 import { buildCharmInto, createSimModel } from '../../sim/testing.js';
 import type { SimModel } from '../../sim/testing.js';
@@ -38,13 +39,11 @@ async function clusterVersion(): Promise<string | undefined> {
 
 /** Waits until etcd reports cluster version `want`: its leader raises it on its own schedule after the last member's restart. */
 async function clusterVersionBecomes(want: string): Promise<string | undefined> {
-  const deadline = Date.now() + 120_000;
-  let version = await clusterVersion();
-  while (version !== want && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
-    version = await clusterVersion();
-  }
-  return version;
+  return eventually(async () => {
+    const v = await clusterVersion();
+    if (v !== want) throw new Error(`cluster version ${v}, want ${want}`);
+    return v;
+  }, 120_000);
 }
 
 beforeAll(async () => {
