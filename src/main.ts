@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { statfs } from 'node:fs/promises';
-import { machine, totalmem } from 'node:os';
+import { hostname, machine, totalmem } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execRunner } from '../lib/juju/index.js';
 import type { HookHost } from '../lib/juju/index.js';
 import { createCharm } from './charm/charm.js';
 import { EtcdClient } from './etcd/client.js';
+import { clientTransport } from './etcd/client-transport.js';
 import { snapshotSave } from './etcd/etcdctl.js';
 import type { CharmEffects } from './charm/effects.js';
 import { ETCDCTL_APP } from './etcd/paths.js';
@@ -27,7 +28,8 @@ async function diskBytes(dir: string): Promise<number> {
 
 /**
  * The real effects: `snap` and the snap's etcdctl via execa (with /snap/bin on
- * PATH), etcd over its JSON gateway, the system clock.
+ * PATH), etcd over its JSON gateway (gRPC with the unit's certificate once
+ * client TLS is on), the system clock.
  */
 export function realEffects(host: HookHost): CharmEffects {
   const root = host.env['CHARMED_ETCD_ROOT'] || '/';
@@ -35,14 +37,15 @@ export function realEffects(host: HookHost): CharmEffects {
   return {
     root,
     snap: execaSnap(env),
-    etcd: ({ endpoints, credentials }) => new EtcdClient({ endpoints, credentials }),
+    etcd: ({ endpoints, credentials, tls }) => new EtcdClient({ endpoints, credentials, ...(tls === undefined ? {} : { fetch: clientTransport(tls) }) }),
     now: () => Date.now(),
     sleep: (ms) => sleep(ms),
     // os.machine() is `uname -m` without a process.
     architecture: async () => machine(),
     hostCapacity: async (dataDir) => ({ memoryBytes: totalmem(), dataDiskBytes: await diskBytes(dataDir) }),
+    hostname: () => hostname(),
     generatePassword: () => randomBytes(24).toString('base64url'),
-    snapshotSave: (file, { endpoint, credentials }) => snapshotSave(file, { command: ETCDCTL_APP, endpoint, credentials, env }),
+    snapshotSave: (file, { endpoint, credentials, tls }) => snapshotSave(file, { command: ETCDCTL_APP, endpoint, credentials, tls, env }),
   };
 }
 

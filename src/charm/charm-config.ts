@@ -2,19 +2,34 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { EtcdTuning, TuningError } from '../etcd/tuning.js';
 import { validateTuning } from '../etcd/tuning.js';
+import { parseExtraSans } from '../tls/request.js';
 
 /** The charm's options, validated. */
 export interface CharmConfig {
   /** URI of the user secret holding `root: <password>`, when set. */
   readonly systemUsers: string | undefined;
   readonly tuning: EtcdTuning;
+  readonly tls: TlsOptions;
 }
+
+/** The TLS options, as Canonical names them. */
+export interface TlsOptions {
+  /** URI of the secret holding `private-key` for this side's certificates; undefined: the unit generates its own. */
+  readonly peerPrivateKey: string | undefined;
+  readonly clientPrivateKey: string | undefined;
+  /** `certificate-extra-sans`, checked (`{unit}` is replaced per unit when the request is built). */
+  readonly extraSans: string;
+}
+
+/** Canonical's blocked text for a bad `certificate-extra-sans`. */
+export const INVALID_EXTRA_SANS = "Invalid value for config option 'certificate-extra-sans'";
 
 export type CharmConfigResult =
   | { readonly ok: true; readonly config: CharmConfig }
   | { readonly ok: false; readonly message: string; readonly errors: readonly TuningError[] };
 
-const systemUsersSchema = z.string().regex(/^secret:/, 'must be a secret URI').optional();
+const secretUriSchema = z.string().regex(/^secret:/, 'must be a secret URI').optional();
+const SECRET_OPTIONS = ['system-users', 'tls-peer-private-key', 'tls-client-private-key'] as const;
 
 /**
  * Validates the raw config. Never throws. An invalid value gives one message
@@ -24,13 +39,27 @@ const systemUsersSchema = z.string().regex(/^secret:/, 'must be a secret URI').o
 export function parseCharmConfig(raw: Readonly<Record<string, unknown>>): CharmConfigResult {
   const tuning = validateTuning(raw);
   const errors: TuningError[] = tuning.ok ? [] : [...tuning.errors];
-  const users = systemUsersSchema.safeParse(raw['system-users'] ?? undefined);
   const problems = errors.map((e) => e.message);
-  if (!users.success) problems.push(`system-users must be a secret URI (secret:...), got ${JSON.stringify(raw['system-users'])}`);
-  if (!tuning.ok || !users.success) {
+  const secrets: Partial<Record<(typeof SECRET_OPTIONS)[number], string>> = {};
+  for (const option of SECRET_OPTIONS) {
+    const parsed = secretUriSchema.safeParse(raw[option] || undefined);
+    if (parsed.success) {
+      if (parsed.data !== undefined) secrets[option] = parsed.data;
+    }
+    else problems.push(`${option} must be a secret URI (secret:...), got ${JSON.stringify(raw[option])}`);
+  }
+  const extraSans = typeof raw['certificate-extra-sans'] === 'string' ? raw['certificate-extra-sans'] : '';
+  const sans = parseExtraSans(extraSans, 0);
+  if (!sans.ok) {
+    // Canonical's text first, so the status reads as theirs; the reason after it.
+    const message = `${INVALID_EXTRA_SANS}: ${sans.reason}`;
+    return { ok: false, message: problems.length === 0 ? message : `${message}; Invalid config: ${problems.join('; ')}`, errors };
+  }
+  if (!tuning.ok || problems.length > 0) {
     return { ok: false, message: `Invalid config: ${problems.join('; ')}`, errors };
   }
-  return { ok: true, config: { systemUsers: users.data, tuning: tuning.value } };
+  const tls = { peerPrivateKey: secrets['tls-peer-private-key'], clientPrivateKey: secrets['tls-client-private-key'], extraSans };
+  return { ok: true, config: { systemUsers: secrets['system-users'], tuning: tuning.value, tls } };
 }
 
 /**

@@ -10,12 +10,16 @@ import type { CharmEffects } from './effects.js';
 import { unitPaths } from '../etcd/paths.js';
 import type { UnitPaths } from '../etcd/paths.js';
 import type { AppState, ClusterMember, UnitState } from './peers.js';
-import { PEER_ENDPOINT, parseAppState, parseUnitState } from './peers.js';
+import { PEER_ENDPOINT, parseAppState, parseUnitState, servesTls } from './peers.js';
+import { readInstalled, sideFiles } from '../tls/files.js';
 
 /** This unit's member identity. */
 export interface SelfMember extends ClusterMember {
   readonly ip: string;
   readonly clientUrl: string;
+  /** The member runs with TLS on that side (its files are installed); the URLs' schemes follow. */
+  readonly peerTls: boolean;
+  readonly clientTls: boolean;
 }
 
 /**
@@ -50,15 +54,24 @@ export class CharmHook {
     return this.#peer;
   }
 
-  /** This unit's member: name and IP-based URLs from the peer binding's ingress address. */
+  /** This unit's member: name and IP-based URLs from the peer binding's ingress address, with the schemes of the TLS files installed. */
   self(): Promise<SelfMember> {
-    this.#self ??= this.model.ingressAddress(PEER_ENDPOINT).then((ip) => ({
-      name: this.memberName,
-      ip,
-      peerUrl: peerUrl(ip),
-      clientUrl: clientUrl(ip),
-    }));
+    this.#self ??= Promise.all([this.model.ingressAddress(PEER_ENDPOINT), readInstalled(this.effects.root, 'peer'), readInstalled(this.effects.root, 'client')]).then(
+      ([ip, peerTls, clientTls]) => ({
+        name: this.memberName,
+        ip,
+        peerUrl: peerUrl(ip, peerTls !== undefined),
+        clientUrl: clientUrl(ip, clientTls !== undefined),
+        peerTls: peerTls !== undefined,
+        clientTls: clientTls !== undefined,
+      }),
+    );
     return this.#self;
+  }
+
+  /** Forgets this unit's member after its TLS files changed, so the next {@link self} has the new URLs. */
+  tlsChanged(): void {
+    this.#self = undefined;
   }
 
   /** The application bag, validated (with this hook's staged writes). */
@@ -103,12 +116,13 @@ export class CharmHook {
 
   /** A client for `endpoints` (tried in order), authenticating with `credentials` when given. */
   client(endpoints: readonly string[], credentials?: EtcdCredentials): EtcdApi {
-    return this.effects.etcd({ endpoints, credentials });
+    // The unit's own client certificate, read only if a member is reached over https.
+    return this.effects.etcd({ endpoints, credentials, tls: sideFiles(this.effects.root, 'client') });
   }
 }
 
 /** Client URLs of every known member, this unit's first. */
 export function clusterEndpoints(self: SelfMember, peers: readonly UnitState[]): string[] {
-  const others = peers.flatMap((p) => (p.ip === undefined ? [] : [clientUrl(p.ip)]));
+  const others = peers.flatMap((p) => (p.ip === undefined ? [] : [clientUrl(p.ip, servesTls(p.tls.client))]));
   return [self.clientUrl, ...others.filter((url) => url !== self.clientUrl)];
 }

@@ -19,6 +19,8 @@ export interface CharmEffects {
   architecture(): Promise<string>;
   /** Memory and the size of the filesystem holding `dataDir` (for `quota-backend-bytes: auto`). */
   hostCapacity(dataDir: string): Promise<HostCapacity>;
+  /** The machine's host name (a SAN of the unit's certificates). */
+  hostname(): string;
   /** A fresh random password for the `root` user. */
   generatePassword(): string;
   /**

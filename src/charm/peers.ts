@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { unitNumber } from '../../lib/juju/index.js';
 import type { HealthRecordParse } from '../etcd/health-record.js';
 import { parseHealthRecord } from '../etcd/health-record.js';
+import type { CaRotation, TlsRecord, TlsState } from '../tls/phase.js';
+import type { TlsKind } from '../tls/request.js';
 
 /** The peer relation holding the cluster state. */
 export const PEER_ENDPOINT = 'etcd-peers';
@@ -26,6 +28,27 @@ export const UNIT_KEYS = {
   /** The tuning fingerprint etcd on this unit runs with. */
   configHash: 'config_hash',
 } as const;
+
+/** Canonical's per-unit TLS keys (reference charmed-etcd-relations.md 2.3), one set per side. */
+export const TLS_UNIT_KEYS = {
+  peer: { state: 'tls_peer_state', rotation: 'tls_peer_ca_rotation' },
+  client: { state: 'tls_client_state', rotation: 'tls_client_ca_rotation' },
+} as const satisfies Record<TlsKind, Record<string, string>>;
+
+const TLS_STATE = z.enum(['no-tls', 'to-tls', 'tls', 'to-no-tls']) satisfies z.ZodType<TlsState>;
+const CA_ROTATION = z.enum(['no-rotation', 'new-ca-detected', 'new-ca-added', 'cert-updated']) satisfies z.ZodType<CaRotation>;
+
+/** One side's record; absent keys read as no TLS and no rotation, bad ones too (and are named in `malformed`). */
+function tlsRecord(bag: Readonly<Record<string, string>>, kind: TlsKind, malformed: string[]): TlsRecord {
+  const keys = TLS_UNIT_KEYS[kind];
+  return {
+    state: checked(bag, keys.state, TLS_STATE, malformed) ?? 'no-tls',
+    rotation: checked(bag, keys.rotation, CA_ROTATION, malformed) ?? 'no-rotation',
+  };
+}
+
+/** Whether a unit's member serves that side over TLS now, by its record (`to-no-tls` still does until its restart). */
+export const servesTls = (record: TlsRecord): boolean => record.state === 'tls' || record.state === 'to-no-tls';
 
 /** One `name=peerURL` entry of `cluster_members` (etcd's `initial-cluster` syntax). */
 export interface ClusterMember {
@@ -100,6 +123,8 @@ export interface UnitState {
   /** Undefined when no record was published; `{ok: false}` when it is malformed. */
   readonly health: HealthRecordParse | undefined;
   readonly configHash: string | undefined;
+  /** The unit's TLS records, per side. */
+  readonly tls: Readonly<Record<TlsKind, TlsRecord>>;
   /** Keys present with a value that breaks their rule (read as absent); the health record reports its own. */
   readonly malformed: readonly string[];
 }
@@ -120,6 +145,7 @@ export function parseUnitState(unit: string, app: string, bag: Readonly<Record<s
     started: checked(bag, UNIT_KEYS.state, STATE, malformed) !== undefined,
     health: health === undefined ? undefined : parseHealthRecord(health),
     configHash: bag[UNIT_KEYS.configHash] || undefined,
+    tls: { peer: tlsRecord(bag, 'peer', malformed), client: tlsRecord(bag, 'client', malformed) },
     malformed,
   };
 }

@@ -32,6 +32,10 @@ export const STATUS = {
   waitingForUnits: 'Waiting for every planned unit to join',
   configWaitsForRefresh: 'Config change waits for the refresh to finish',
   passwordWaitsForRefresh: 'Password change waits for the refresh to finish',
+  tlsNotReady: 'Waiting for TLS to be ready',
+  tlsWaitsForRefresh: 'TLS change waits for the refresh to finish',
+  peerTlsTransitionFailed: 'Failed to transition to/from peer tls',
+  clientTlsTransitionFailed: 'Failed to transition to/from client tls',
 } as const;
 
 const SEVERITY: Record<CharmStatus['name'], number> = { blocked: 4, maintenance: 3, waiting: 2, active: 1 };

@@ -128,7 +128,9 @@ export async function join(ctx: MemberContext, password: string | undefined): Pr
   if (existing !== undefined) return existing;
   scope.log.info(`joining the etcd cluster as ${self.name}`);
   await startMember(ctx, 'existing');
-  const others = app.clusterMembers.map((m) => clientUrl(new URL(m.peerUrl).hostname)).filter((url) => url !== self.clientUrl);
+  // Each member under the scheme this unit's client side uses first, then the other: during a client TLS switch both exist.
+  const schemes = [self.clientTls, !self.clientTls];
+  const others = app.clusterMembers.flatMap((m) => schemes.map((tls) => clientUrl(new URL(m.peerUrl).hostname, tls))).filter((url) => url !== self.clientUrl);
   const client = scope.client([self.clientUrl, ...others], password === undefined ? undefined : rootCredentials(password));
   const ready = await waitUntilReady(client, self.clientUrl, scope.effects);
   return ready === undefined ? { name: 'maintenance', message: STATUS.waitingForStart } : undefined;

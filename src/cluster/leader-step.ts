@@ -10,7 +10,9 @@ import type { Relation } from '../../lib/juju/index.js';
 import type { CharmHook, SelfMember } from '../charm/charm-hook.js';
 import type { CandidateUnit, MembershipStep } from './membership-plan.js';
 import { clusterMembersFrom, planMembership } from './membership-plan.js';
-import { APP_KEYS, formatClusterMembers } from '../charm/peers.js';
+import { APP_KEYS, formatClusterMembers, servesTls } from '../charm/peers.js';
+import { peerUrl } from '../etcd/config.js';
+import { inTransition } from '../tls/phase.js';
 import type { AppState, UnitState } from '../charm/peers.js';
 import type { CharmStatus } from '../charm/status.js';
 import { STATUS } from '../charm/status.js';
@@ -31,7 +33,8 @@ const candidates = (ctx: LeaderContext, peers: readonly UnitState[]): CandidateU
     unit: p.unit,
     unitNumber: p.unitNumber,
     memberName: p.memberName,
-    peerUrl: p.ip === undefined ? undefined : `http://${p.ip}:2380`,
+    // Not while its peer TLS is changing: the scheme it will start with is not settled yet.
+    peerUrl: p.ip === undefined || inTransition(p.tls.peer) ? undefined : peerUrl(p.ip, servesTls(p.tls.peer)),
     started: p.started,
   }));
   // The leader may itself still need to join (leadership moved to a unit that never started).

@@ -41,16 +41,30 @@ export type MembershipStep =
   | { readonly kind: 'add-learner'; readonly unit: string; readonly memberName: string; readonly peerUrl: string }
   | { readonly kind: 'remove-orphan'; readonly id: string; readonly name: string };
 
-const peerUrlsOf = (members: readonly Member[]): Set<string> => new Set(members.flatMap((m) => m.peerUrls));
+/**
+ * A peer URL's `host:port`. Units and members are matched on it, not on the
+ * whole URL: while peer TLS is switched on or off, a member's URL in etcd and
+ * the scheme its unit last published can differ for a moment, and etcd would
+ * accept `https://ip:2380` as a new member beside `http://ip:2380`.
+ */
+export function peerAddress(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+const peerAddressesOf = (members: readonly Member[]): Set<string> => new Set(members.flatMap((m) => m.peerUrls.map(peerAddress)));
 
 /** The next membership step for the leader. Pure. */
 export function planMembership(input: MembershipInput): MembershipStep {
-  const byUrl = new Map(input.units.flatMap((u) => (u.peerUrl === undefined ? [] : [[u.peerUrl, u] as const])));
+  const byUrl = new Map(input.units.flatMap((u) => (u.peerUrl === undefined ? [] : [[peerAddress(u.peerUrl), u] as const])));
   const view = { members: input.members, healthy: input.healthy };
 
   const learner = input.members.find((m) => m.isLearner);
   if (learner !== undefined) {
-    const unit = learner.peerUrls.map((url) => byUrl.get(url)).find((u) => u !== undefined);
+    const unit = learner.peerUrls.map((url) => byUrl.get(peerAddress(url))).find((u) => u !== undefined);
     const memberName = unit?.memberName ?? learner.name ?? learner.id;
     if (unit === undefined) {
       // A learner no unit claims (its unit went away before it joined): remove it, learners never hold quorum.
@@ -64,10 +78,10 @@ export function planMembership(input: MembershipInput): MembershipStep {
     return { kind: 'promote', id: learner.id, memberName };
   }
 
-  const known = peerUrlsOf(input.members);
+  const known = peerAddressesOf(input.members);
   const candidate = [...input.units]
     .sort((a, b) => a.unitNumber - b.unitNumber)
-    .find((u) => u.peerUrl !== undefined && !known.has(u.peerUrl));
+    .find((u) => u.peerUrl !== undefined && !known.has(peerAddress(u.peerUrl)));
   if (candidate?.peerUrl !== undefined) {
     if (!isReadyToAddVotingMember(view)) {
       return { kind: 'wait-add', memberName: candidate.memberName, reason: 'too few healthy members to add one safely' };
@@ -78,9 +92,9 @@ export function planMembership(input: MembershipInput): MembershipStep {
   if (input.removeOrphans) {
     // A member is claimed by its peer URL or by its name: a unit whose published address
     // is unreadable still owns its member, so bad peer data never removes a voter.
-    const claimed = new Set([input.self.peerUrl, ...byUrl.keys()]);
+    const claimed = new Set([peerAddress(input.self.peerUrl), ...byUrl.keys()]);
     const names = new Set([input.self.name, ...input.units.map((u) => u.memberName)]);
-    const orphan = input.members.find((m) => !m.peerUrls.some((url) => claimed.has(url)) && !names.has(m.name));
+    const orphan = input.members.find((m) => !m.peerUrls.some((url) => claimed.has(peerAddress(url))) && !names.has(m.name));
     if (orphan !== undefined && isSafeToRemoveMember(view, orphan.id)) {
       return { kind: 'remove-orphan', id: orphan.id, name: orphan.name || orphan.id };
     }
@@ -94,12 +108,12 @@ export function planMembership(input: MembershipInput): MembershipStep {
  * (a learner that has not started yet has no name in etcd), in member-name order.
  */
 export function clusterMembersFrom(members: readonly Member[], self: ClusterMember, units: readonly CandidateUnit[]): ClusterMember[] {
-  const nameByUrl = new Map<string, string>([[self.peerUrl, self.name]]);
-  for (const u of units) if (u.peerUrl !== undefined) nameByUrl.set(u.peerUrl, u.memberName);
+  const nameByUrl = new Map<string, string>([[peerAddress(self.peerUrl), self.name]]);
+  for (const u of units) if (u.peerUrl !== undefined) nameByUrl.set(peerAddress(u.peerUrl), u.memberName);
   const out = members.flatMap((m) => {
     const url = m.peerUrls[0];
     if (url === undefined) return [];
-    const name = nameByUrl.get(url) ?? m.name;
+    const name = nameByUrl.get(peerAddress(url)) ?? m.name;
     return name === '' ? [] : [{ name, peerUrl: url }];
   });
   return out.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));

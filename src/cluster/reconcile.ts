@@ -16,6 +16,7 @@ import type { AppState, UnitState } from '../charm/peers.js';
 import type { CharmStatus } from '../charm/status.js';
 import type { RefreshOutcome } from '../refresh/step.js';
 import { refreshConfigFile, rollingRestart, selfHeal } from './running-member.js';
+import { switchTls } from './tls-switch.js';
 import type { UpkeepResult } from './running-member.js';
 import type { MemberRecord } from '../charm/status.js';
 import { STATUS, clusterAppStatus, malformedPeerData, pickStatus } from '../charm/status.js';
@@ -65,7 +66,7 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
     statuses.push({ name: 'maintenance', message: STATUS.noPeerRelation });
     return finish();
   }
-  const self = await scope.self();
+  let self = await scope.self();
   relation.localUnitData.set(UNIT_KEYS.privateIp, self.ip);
   let app = await scope.app(relation);
   const own = await scope.own(relation);
@@ -86,29 +87,41 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
   if (isLeader && parsed.ok) desired = await desiredPassword(model, parsed.config.systemUsers, log);
   if (!desired.ok) statuses.push(desired.status);
 
-  const member: MemberContext | undefined = parsed.ok ? { scope, relation, self, own, app, config: parsed.config } : undefined;
   let password = await currentPassword(model, app);
+  const rootOf = (p: string | undefined) => (p === undefined ? undefined : rootCredentials(p));
+
+  // TLS first: a member that has not started takes its files now and starts with them; a started one may switch.
+  let tlsBusy = false;
+  if (parsed.ok) {
+    const tls = await switchTls({ scope, relation, self, own, app, config: parsed.config }, peers, scope.client(clusterEndpoints(self, peers), rootOf(password)), refresh.inProgress);
+    statuses.push(...tls.statuses);
+    if (tls.restartedUnhealthy) restartedUnhealthy = true;
+    tlsBusy = !tls.readyToStart;
+    self = await scope.self();
+  }
+  const member: MemberContext | undefined = parsed.ok ? { scope, relation, self, own: await scope.own(relation), app, config: parsed.config } : undefined;
 
   if (app.clusterState === undefined) {
     if (badClusterState) {
       // Said above: nothing is safe to do until the leader restores it.
     } else if (!isLeader) statuses.push({ name: 'waiting', message: 'Waiting for cluster initialization' });
-    else if (member !== undefined && desired.ok) {
+    else if (member !== undefined && desired.ok && !tlsBusy) {
       const initial = desired.password ?? password ?? effects.generatePassword();
       const creds = await ensureCredentialsSecret(model, relation, app, initial);
       password = creds.password;
       statuses.push(await bootstrap({ ...member, app: { ...app, credentialsSecret: creds.uri } }, creds.password));
     }
   } else if (!own.started) {
-    if (member !== undefined) statuses.push(await join(member, password));
+    if (member !== undefined && !tlsBusy) statuses.push(await join(member, password));
   }
 
   const endpoints = clusterEndpoints(self, peers);
-  const client = scope.client(endpoints, password === undefined ? undefined : rootCredentials(password));
+  const client = scope.client(endpoints, rootOf(password));
   if (member !== undefined && own.started && app.clusterState !== undefined) {
     if (isUpdateStatus && !refresh.inProgress) upkeep(await selfHeal(member, client));
     await refreshConfigFile(member);
-    upkeep(await rollingRestart(member, peers, client, refresh.inProgress));
+    // One kind of rolling restart at a time: a config change waits while TLS is being switched.
+    if (!tlsBusy) upkeep(await rollingRestart(member, peers, client, refresh.inProgress));
   }
 
   const startedNow = (await scope.own(relation)).started;

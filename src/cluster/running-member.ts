@@ -8,6 +8,7 @@ import { ETCD_SERVICE } from '../etcd/paths.js';
 import { UNIT_KEYS } from '../charm/peers.js';
 import type { CharmStatus } from '../charm/status.js';
 import { restartTurn } from './rolling-restart.js';
+import { peerAddress } from './membership-plan.js';
 import type { UnitState } from '../charm/peers.js';
 import { STATUS } from '../charm/status.js';
 import { waitUntilReady, writeConfigIfChanged } from '../etcd/workload.js';
@@ -40,7 +41,7 @@ export async function restartMember(ctx: MemberContext, client: EtcdApi): Promis
   const { scope, self } = ctx;
   try {
     const members = await client.memberList();
-    const own = members.find((m) => m.peerUrls.includes(self.peerUrl));
+    const own = members.find((m) => m.name === self.name || m.peerUrls.some((url) => peerAddress(url) === peerAddress(self.peerUrl)));
     if (own !== undefined) {
       const moved = await moveLeadershipAway(client, own.id, members, await scanMembers(client, members));
       if (moved) scope.log.info(`moved raft leadership away from ${self.name} before restarting it`);

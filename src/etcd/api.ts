@@ -1,5 +1,6 @@
 import type { EtcdClient } from './client.js';
 import type { EtcdCredentials } from './client-types.js';
+import type { TlsFiles } from './config.js';
 
 /** The part of {@link EtcdClient} the charm uses; fakes implement this. */
 export type EtcdApi = Pick<
@@ -11,6 +12,7 @@ export type EtcdApi = Pick<
   | 'memberAdd'
   | 'memberPromote'
   | 'memberRemove'
+  | 'memberUpdate'
   | 'moveLeader'
   | 'alarmList'
   | 'userAdd'
@@ -24,9 +26,13 @@ export type EtcdApi = Pick<
 export interface SnapshotTarget {
   readonly endpoint: string;
   readonly credentials?: EtcdCredentials | undefined;
+  /** The unit's client certificate, key and trust bundle, used when `endpoint` is https. */
+  readonly tls?: TlsFiles | undefined;
 }
 
 export interface EtcdConnect {
   readonly endpoints: readonly string[];
   readonly credentials?: EtcdCredentials | undefined;
+  /** The unit's client certificate, key and trust bundle, read at the first https request (members on http are reached without). */
+  readonly tls?: TlsFiles | undefined;
 }

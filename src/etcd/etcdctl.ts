@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import type { EtcdCredentials } from './client-types.js';
+import type { TlsFiles } from './config.js';
 import { EtcdError } from './errors/etcd-error.js';
 
 /**
@@ -12,6 +13,8 @@ export interface EtcdctlOptions {
   readonly command: string;
   readonly endpoint: string;
   readonly credentials?: EtcdCredentials | undefined;
+  /** Client certificate, key and trust bundle for an https endpoint (etcdctl reads them from ETCDCTL_CERT/KEY/CACERT). */
+  readonly tls?: TlsFiles | undefined;
   /** Kill etcdctl after this long; default 120 s (a snapshot of a multi-GiB database takes a while). */
   readonly timeoutMs?: number;
   /** Extra environment (PATH with /snap/bin, ...); merged over the process environment. */
@@ -47,6 +50,9 @@ async function runEtcdctl(args: readonly string[], options: EtcdctlOptions): Pro
   const timeoutMs = options.timeoutMs ?? 120_000;
   const env: Record<string, string | undefined> = { ...options.env, ETCDCTL_API: '3', ETCDCTL_USER: undefined };
   if (options.credentials !== undefined) env['ETCDCTL_USER'] = `${options.credentials.user}:${options.credentials.password}`;
+  if (options.tls !== undefined && options.endpoint.startsWith('https:')) {
+    Object.assign(env, { ETCDCTL_CACERT: options.tls.trustedCaFile, ETCDCTL_CERT: options.tls.certFile, ETCDCTL_KEY: options.tls.keyFile });
+  }
   const argv = [`--endpoints=${options.endpoint}`, `--dial-timeout=${Math.min(timeoutMs, 10_000)}ms`, `--command-timeout=${timeoutMs}ms`, ...args];
   const result = await execa(options.command, argv, {
     env,

@@ -159,3 +159,13 @@ export function transitionStatus(kind: TlsKind, step: SideStep, record: TlsRecor
   if (MID_ROTATION.includes(r.rotation) || r.rotation === 'cert-updated') return `Rotating ${kind} CA...`;
   return undefined;
 }
+
+/** Whether a unit with `record` has done the step that ends in `after` (phase 1 is done once the new CA is added, whatever came next). */
+export function reached(record: TlsRecord, after: TlsRecord): boolean {
+  if (record.state !== after.state) return false;
+  if (after.rotation === 'new-ca-added') return record.rotation === 'new-ca-added' || record.rotation === 'cert-updated';
+  return record.rotation === after.rotation;
+}
+
+/** A record that says the unit is between two TLS states or inside a CA rotation's restart. */
+export const inTransition = (record: TlsRecord): boolean => record.state === 'to-tls' || record.state === 'to-no-tls' || record.rotation === 'new-ca-detected';

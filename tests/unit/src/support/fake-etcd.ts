@@ -251,6 +251,14 @@ export class FakeEtcdCluster {
         cluster.#decideClusterVersion();
         return cluster.list();
       },
+      async memberUpdate(id: string, peerUrls: readonly string[]) {
+        any('member update');
+        record('memberUpdate', id, peerUrls);
+        const m = cluster.members.get(id);
+        if (m === undefined) throw serverError(EtcdMemberNotFoundError, 'etcdserver: member not found');
+        m.peerUrl = peerUrls[0] ?? m.peerUrl;
+        return cluster.list();
+      },
       async moveLeader(targetId: string) {
         any('move leader');
         record('moveLeader', targetId);

@@ -170,6 +170,7 @@ export class World {
       sleep: async (ms) => void (this.clock += ms),
       architecture: async () => u.architecture,
       hostCapacity: async () => ({ memoryBytes: 8 * 1024 ** 3, dataDiskBytes: 100 * 1024 ** 3 }),
+      hostname: () => 'harness-host',
       generatePassword: () => this.password,
       snapshotSave: async (file) => {
         mkdirSync(path.dirname(file), { recursive: true });

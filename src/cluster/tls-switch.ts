@@ -1,0 +1,199 @@
+/**
+ * TLS on this unit's member, one safe step per hook: ask for the
+ * certificates, decide each side's next step (src/tls/phase.ts), and carry it
+ * out. Steps that need a restart go one unit at a time, lowest unit number
+ * first, each only when every started unit below it has done the same step
+ * and is healthy; the restart moves raft leadership away first and, when the
+ * peer scheme changes, announces the member's new peer URL with `member
+ * update` before it (Canonical's order, reference charmed-etcd-relations.md
+ * 2.4 and 2.5; proven on etcd itself by tests/integration/etcd/tls-switch.test.ts).
+ * A member that has not started takes what it should run with as files
+ * only, so a new cluster starts with TLS from its first member.
+ */
+import type { Relation } from '../../lib/juju/index.js';
+import type { EtcdApi } from '../etcd/api.js';
+import { peerUrl } from '../etcd/config.js';
+import type { CharmStatus } from '../charm/status.js';
+import { STATUS } from '../charm/status.js';
+import { TLS_UNIT_KEYS, UNIT_KEYS } from '../charm/peers.js';
+import type { UnitState } from '../charm/peers.js';
+import { tuningHash } from '../charm/charm-config.js';
+import { readInstalled, removeSide, writeSide } from '../tls/files.js';
+import { expiresWithinADay } from '../tls/offer.js';
+import { nextTlsSteps, reached, transitionStatus, type SideInput, type SideStep, type TlsRecord } from '../tls/phase.js';
+import { INVALID_PRIVATE_KEY } from '../tls/private-key.js';
+import { certificateRequestFor, parseExtraSans, TLS_KINDS, type TlsKind } from '../tls/request.js';
+import { requestCertificate, type CertificateAnswer } from '../tls/unit-certificate.js';
+import { parseCertificate } from '../tls/x509.js';
+import type { MemberContext } from './first-start.js';
+import { refreshConfigFile, restartMember } from './running-member.js';
+import { peerAddress } from './membership-plan.js';
+
+/** The relation of each side (Canonical's names). */
+export const TLS_ENDPOINTS: Readonly<Record<TlsKind, string>> = { peer: 'peer-certificates', client: 'client-certificates' };
+
+export interface TlsResult {
+  readonly statuses: readonly (CharmStatus | undefined)[];
+  /** Both sides run as wanted (or wait on nothing this unit could start with): a member that has not started may start. */
+  readonly readyToStart: boolean;
+  readonly restartedUnhealthy: boolean;
+}
+
+interface SideView {
+  readonly kind: TlsKind;
+  readonly relation: Relation | undefined;
+  readonly answer: CertificateAnswer | undefined;
+  readonly input: SideInput;
+}
+
+/** The relation of `kind`, unless this very hook is its relation-broken (Juju still lists it then). */
+async function liveRelation(ctx: MemberContext, kind: TlsKind): Promise<Relation | undefined> {
+  const { model } = ctx.scope;
+  const relation = await model.relation(TLS_ENDPOINTS[kind]);
+  const event = model.context.event;
+  if (relation !== undefined && event.kind === 'hook' && event.name === `${TLS_ENDPOINTS[kind]}-relation-broken` && event.relation?.id === relation.id) return undefined;
+  return relation;
+}
+
+async function observeSide(ctx: MemberContext, kind: TlsKind, peers: readonly UnitState[], started: boolean): Promise<SideView> {
+  const { scope, self, config, own } = ctx;
+  const relation = await liveRelation(ctx, kind);
+  let answer: CertificateAnswer | undefined;
+  if (relation !== undefined) {
+    // Checked by the config parser already: a bad value never gets here.
+    const extra = parseExtraSans(config.tls.extraSans, scope.model.unitNumber);
+    const identity = { unitName: scope.model.unitName, unitNumber: scope.model.unitNumber, modelUuid: scope.model.context.modelUuid, ip: self.ip, hostname: scope.effects.hostname() };
+    answer = await requestCertificate({
+      secrets: scope.model.secrets,
+      relation,
+      unitNumber: scope.model.unitNumber,
+      operatorKey: kind === 'peer' ? config.tls.peerPrivateKey : config.tls.clientPrivateKey,
+      wanted: certificateRequestFor(kind, identity, extra.ok ? extra.sans : { ips: [], dns: [] }),
+      now: new Date(scope.effects.now()),
+    });
+    if (answer.kind === 'refused') scope.log.warn(`not installing the ${kind} certificate from ${relation.idString}: ${answer.reason}`);
+  }
+  const installed = await readInstalled(scope.effects.root, kind);
+  return {
+    kind,
+    relation,
+    answer,
+    input: {
+      kind,
+      related: relation !== undefined,
+      offered: answer?.kind === 'offered' ? answer.offered : undefined,
+      installed,
+      record: own.tls[kind],
+      peers: peers.filter((p) => p.started).map((p) => p.tls[kind]),
+      started,
+    },
+  };
+}
+
+const writeRecord = (ctx: MemberContext, kind: TlsKind, record: TlsRecord): void => {
+  ctx.relation.localUnitData.set(TLS_UNIT_KEYS[kind].state, record.state);
+  ctx.relation.localUnitData.set(TLS_UNIT_KEYS[kind].rotation, record.rotation);
+};
+
+/** The lowest started unit below this one that has not done the step ending in `after` on `kind`, or is unhealthy. */
+function blockerBelow(ctx: MemberContext, peers: readonly UnitState[], kind: TlsKind, after: TlsRecord): UnitState | undefined {
+  const desired = tuningHash(ctx.config.tuning);
+  return peers
+    .filter((p) => p.started && p.unitNumber < ctx.scope.model.unitNumber)
+    .sort((a, b) => a.unitNumber - b.unitNumber)
+    .find((p) => !reached(p.tls[kind], after) || p.configHash !== desired || !(p.health?.ok === true && p.health.record.healthy));
+}
+
+/** Statuses that stay while a side runs: a bad operator key, an answer that cannot be installed, a certificate about to expire. */
+function sideProblems(view: SideView, now: Date): (CharmStatus | undefined)[] {
+  const { answer, input } = view;
+  if (answer?.kind === 'bad-key') return [{ name: 'blocked', message: INVALID_PRIVATE_KEY }];
+  const out: (CharmStatus | undefined)[] = [];
+  if (answer?.kind === 'refused' && input.installed === undefined) out.push({ name: 'maintenance', message: STATUS.tlsNotReady });
+  if (input.installed !== undefined && expiresWithinADay(parseCertificate(input.installed.certificate).notAfter, now)) {
+    out.push({ name: 'blocked', message: `TLS ${view.kind} certificates expiring soon. Please ensure new certificates are provided` });
+  }
+  return out;
+}
+
+export async function switchTls(ctx: MemberContext, peers: readonly UnitState[], client: EtcdApi, refreshInProgress: boolean): Promise<TlsResult> {
+  const { scope } = ctx;
+  const started = ctx.own.started;
+  const now = new Date(scope.effects.now());
+  const [peerView, clientView] = await Promise.all(TLS_KINDS.map((kind) => observeSide(ctx, kind, peers, started)));
+  const views = { peer: peerView!, client: clientView! };
+  const steps = nextTlsSteps(views.peer.input, views.client.input);
+  const statuses: (CharmStatus | undefined)[] = [...sideProblems(views.peer, now), ...sideProblems(views.client, now)];
+  if (statuses.some((s) => s?.name === 'blocked' && s.message === INVALID_PRIVATE_KEY)) return { statuses, readyToStart: false, restartedUnhealthy: false };
+
+  const applies: { kind: TlsKind; step: Extract<SideStep, { kind: 'apply' }> }[] = [];
+  for (const kind of TLS_KINDS) {
+    const step = steps[kind];
+    const record = views[kind].input.record;
+    const text = transitionStatus(kind, step, record);
+    if (step.kind === 'record') writeRecord(ctx, kind, step.record);
+    else if (step.kind === 'wait') {
+      writeRecord(ctx, kind, step.record);
+      scope.log.info(`${kind} TLS: ${step.reason}`);
+      statuses.push({ name: 'maintenance', message: text ?? STATUS.tlsNotReady });
+    } else if (step.kind === 'apply') applies.push({ kind, step });
+    else writeRecord(ctx, kind, record);
+  }
+  const waiting = statuses.some((s) => s?.name === 'maintenance');
+  if (applies.length === 0) return { statuses, readyToStart: !waiting, restartedUnhealthy: false };
+
+  const restart = started && applies.some((a) => a.step.restart);
+  if (restart) {
+    const first = applies.find((a) => a.step.restart)!;
+    const text = transitionStatus(first.kind, first.step, first.step.before) ?? STATUS.tlsNotReady;
+    for (const a of applies) writeRecord(ctx, a.kind, a.step.before);
+    if (refreshInProgress) return { statuses: [...statuses, { name: 'waiting', message: STATUS.tlsWaitsForRefresh }], readyToStart: false, restartedUnhealthy: false };
+    const blocker = blockerBelow(ctx, peers, first.kind, first.step.after);
+    if (blocker !== undefined) {
+      scope.log.info(`${first.kind} TLS: waiting for ${blocker.memberName} to finish the same step`);
+      return { statuses: [...statuses, { name: 'maintenance', message: text }], readyToStart: false, restartedUnhealthy: false };
+    }
+  }
+
+  for (const { kind, step } of applies) {
+    const answer = views[kind].answer;
+    if (step.files === 'off') await removeSide(scope.effects.root, kind);
+    else {
+      // An apply with files always comes from an offered certificate (phase.ts), whose key is the answer's.
+      const key = answer !== undefined && answer.kind !== 'bad-key' ? answer.key : undefined;
+      if (key === undefined) throw new Error(`no private key for the ${kind} certificate`);
+      const intermediates = answer?.kind === 'offered' ? answer.offered.intermediates : [];
+      await writeSide(scope.effects.root, kind, { ...step.files, intermediates, key });
+    }
+    scope.log.info(`${kind} TLS: installed ${step.files === 'off' ? 'plain http' : 'the certificate and trust bundle'} (${step.after.state}, ${step.after.rotation})`);
+  }
+  scope.tlsChanged();
+  const self = await scope.self();
+  const next = { ...ctx, self };
+  if (!restart) {
+    for (const a of applies) writeRecord(ctx, a.kind, a.step.after);
+    // A started member reads its config file only at its next start; keep it in step with the files.
+    if (started) await refreshConfigFile(next);
+    return { statuses, readyToStart: !waiting, restartedUnhealthy: false };
+  }
+
+  const announce = applies.find((a) => a.step.announce !== undefined)?.step.announce;
+  if (announce !== undefined) {
+    const members = await client.memberList();
+    const own = members.find((m) => m.name === self.name || m.peerUrls.some((url) => peerAddress(url) === peerAddress(self.peerUrl)));
+    if (own !== undefined) {
+      scope.log.info(`announcing ${self.name}'s peer URL ${peerUrl(self.ip, announce === 'https')} before its restart`);
+      await client.memberUpdate(own.id, [peerUrl(self.ip, announce === 'https')]);
+    }
+  }
+  await refreshConfigFile(next);
+  scope.log.info(`restarting ${self.name} to switch TLS`);
+  // The client reaches https members with the unit's certificate, and readiness is asked of the new URL.
+  const healthy = await restartMember(next, client);
+  for (const a of applies) writeRecord(ctx, a.kind, a.step.after);
+  // The restart applied the current tuning too.
+  ctx.relation.localUnitData.set(UNIT_KEYS.configHash, tuningHash(ctx.config.tuning));
+  if (healthy) return { statuses, readyToStart: true, restartedUnhealthy: false };
+  const failed = applies.find((a) => a.step.restart)!.kind === 'peer' ? STATUS.peerTlsTransitionFailed : STATUS.clientTlsTransitionFailed;
+  return { statuses: [...statuses, { name: 'blocked', message: failed }], readyToStart: true, restartedUnhealthy: true };
+}
