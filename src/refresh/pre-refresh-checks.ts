@@ -12,6 +12,7 @@ import { probeSelf } from '../cluster/health-step.js';
 import type { CharmHook } from '../charm/charm-hook.js';
 import { clusterEndpoints } from '../charm/charm-hook.js';
 import { installedRevision } from '../etcd/snap.js';
+import { sideFiles } from '../tls/files.js';
 
 /**
  * The checks that must pass before the first unit refreshes (the
@@ -143,7 +144,7 @@ export async function runPreRefreshChecks(scope: CharmHook): Promise<PrecheckRep
   try {
     // The snap's etcdctl writes the file as snap_daemon.
     await prepareDaemonDirs(scope.paths);
-    await scope.effects.snapshotSave(file, { endpoint: self.clientUrl, credentials });
+    await scope.effects.snapshotSave(file, { endpoint: self.clientUrl, credentials, tls: sideFiles(scope.effects.root, 'client') });
   } catch (error) {
     scope.log.error(`saving a snapshot of the keyspace to ${file} failed: ${(error as Error).message}`);
     return { ok: false, message: PRECHECK.snapshotFailed };
