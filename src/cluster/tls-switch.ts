@@ -19,15 +19,17 @@ import { TLS_UNIT_KEYS, UNIT_KEYS } from '../charm/peers.js';
 import type { UnitState } from '../charm/peers.js';
 import { tuningHash } from '../charm/charm-config.js';
 import { readInstalled, removeSide, writeSide } from '../tls/files.js';
-import { expiresWithinADay } from '../tls/offer.js';
 import { nextTlsSteps, reached, transitionStatus, type SideInput, type SideStep, type TlsRecord } from '../tls/phase.js';
-import { INVALID_PRIVATE_KEY } from '../tls/private-key.js';
+import { certificatesExpiring, INVALID_PRIVATE_KEY } from '../tls/statuses.js';
 import { certificateRequestFor, parseExtraSans, TLS_KINDS, type TlsKind } from '../tls/request.js';
-import { requestCertificate, type CertificateAnswer } from '../tls/unit-certificate.js';
-import { parseCertificate } from '../tls/x509.js';
+import type { CertificateAnswer } from '../tls/unit-certificate.js';
+import { certificateNotAfter } from '../tls/pem.js';
 import type { MemberContext } from './first-start.js';
 import { refreshConfigFile, restartMember } from './running-member.js';
 import { peerAddress } from './membership-plan.js';
+
+/** Canonical warns when a certificate ends within a day (`openssl x509 -checkend 86400`). */
+const DAY_MS = 86_400_000;
 
 /** The relation of each side (Canonical's names). */
 export const TLS_ENDPOINTS: Readonly<Record<TlsKind, string>> = { peer: 'peer-certificates', client: 'client-certificates' };
@@ -63,6 +65,8 @@ async function observeSide(ctx: MemberContext, kind: TlsKind, peers: readonly Un
     // Checked by the config parser already: a bad value never gets here.
     const extra = parseExtraSans(config.tls.extraSans, scope.model.unitNumber);
     const identity = { unitName: scope.model.unitName, unitNumber: scope.model.unitNumber, modelUuid: scope.model.context.modelUuid, ip: self.ip, hostname: scope.effects.hostname() };
+    // Keys, CSRs and offers need the X.509 library: loaded only where a relation exists.
+    const { requestCertificate } = await import('../tls/unit-certificate.js');
     answer = await requestCertificate({
       secrets: scope.model.secrets,
       relation,
@@ -110,8 +114,8 @@ function sideProblems(view: SideView, now: Date): (CharmStatus | undefined)[] {
   if (answer?.kind === 'bad-key') return [{ name: 'blocked', message: INVALID_PRIVATE_KEY }];
   const out: (CharmStatus | undefined)[] = [];
   if (answer?.kind === 'refused' && input.installed === undefined) out.push({ name: 'maintenance', message: STATUS.tlsNotReady });
-  if (input.installed !== undefined && expiresWithinADay(parseCertificate(input.installed.certificate).notAfter, now)) {
-    out.push({ name: 'blocked', message: `TLS ${view.kind} certificates expiring soon. Please ensure new certificates are provided` });
+  if (input.installed !== undefined && certificateNotAfter(input.installed.certificate).getTime() - now.getTime() <= DAY_MS) {
+    out.push({ name: 'blocked', message: certificatesExpiring(view.kind) });
   }
   return out;
 }

@@ -13,8 +13,7 @@ import { checkPrivateKey, generatePrivateKey } from './x509.js';
 export const TLS_LIB_ID = 'afd8c2bccf834997afce12c2706d2ede';
 export const privateKeyLabel = (unitNumber: number, relationName: string): string => `${TLS_LIB_ID}-private-key-${unitNumber}-${relationName}`;
 
-/** Canonical's blocked text for an operator key that is not a usable one. */
-export const INVALID_PRIVATE_KEY = 'The private key provided is not valid. Please provide a valid private key';
+export { INVALID_PRIVATE_KEY } from './statuses.js';
 
 /** The secret operations this needs (a hook's `Secrets`). */
 export type KeySecrets = Pick<Secrets, 'get' | 'add' | 'set' | 'info' | 'remove'>;

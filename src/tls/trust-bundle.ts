@@ -4,7 +4,7 @@
  * changes certificates and drops the old CA (Canonical's three-phase
  * rotation), so bundles are sets kept in a stable order.
  */
-import { splitPemBlocks } from './x509.js';
+import { splitPemBlocks } from './pem.js';
 
 /** One PEM block as compared and written everywhere: trimmed, LF line ends, one final newline. */
 export const normalisePem = (pem: string): string => `${pem.trim().replace(/\r\n/g, '\n')}\n`;

@@ -165,7 +165,4 @@ export function issuedBy(certPem: string, caPem: string): boolean {
   }
 }
 
-/** Every PEM certificate block in a text, in order (a chain or a trust bundle). */
-export function splitPemBlocks(text: string): string[] {
-  return [...text.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].map((m) => `${m[0]}\n`);
-}
+export { splitPemBlocks } from './pem.js';
