@@ -23,7 +23,8 @@ export function tlsFetch(material: ClientTlsMaterial): FetchLike {
     if (input.startsWith('http:')) return fetch(input, init);
     return new Promise<Response>((resolve, reject) => {
       const headers = new Headers(init.headers);
-      const req = request(input, { method: init.method ?? 'GET', agent, headers: Object.fromEntries(headers), signal: init.signal ?? undefined }, (res) => {
+      // No SNI: members are addressed by IP, which RFC 6066 does not allow as a server name (node warns, DEP0123); the certificate is still checked against the IP.
+      const req = request(input, { method: init.method ?? 'GET', agent, servername: '', headers: Object.fromEntries(headers), signal: init.signal ?? undefined }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);

@@ -19,6 +19,19 @@ import type { FetchLike } from '../gateway.js';
 import { tlsFetch, type ClientTlsMaterial } from '../tls-fetch.js';
 import { ETCD_RPC_PROTO, GATEWAY_ROUTES } from './rpc-schema.js';
 
+/**
+ * grpc-js always sends the target host as the TLS server name, and members are
+ * addressed by IP, so node warns (DEP0123) on the hook's stderr, which Juju
+ * logs as a WARNING in every hook. The certificate is still checked against
+ * the IP; only that one warning is dropped.
+ */
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const code = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { code?: unknown }).code : rest[1];
+  if (code === 'DEP0123') return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 let root: protobuf.Root | undefined;
 const schema = (): protobuf.Root => (root ??= protobuf.parse(ETCD_RPC_PROTO, { keepCase: true }).root);
 

@@ -1,0 +1,77 @@
+/**
+ * TLS over a cluster's life: a cluster deployed with both certificates
+ * relations in place starts with TLS from its first member and never
+ * restarts to switch; then the provider's CA changes (as a new
+ * `ca-common-name` makes self-signed-certificates do) and the charm rotates
+ * it in three rolling phases while a client writes without pause. At the end
+ * every unit serves a certificate from the new CA, trusts only the new CA,
+ * and every acknowledged write is in etcd.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { splitPemBlocks } from '../../../src/tls/pem.js';
+import { parseCertificate } from '../../../src/tls/x509.js';
+import { buildTestCharm } from '../../charms/build.js';
+import { buildCharmInto, useSimModel } from '../../sim/testing.js';
+import { rootPassword } from '../support/model-state.js';
+import { clientFor, startWriter } from './etcd-writer.js';
+import { APP, PROVIDER, expectSchemes, ok, tlsFiles } from './tls-cluster.js';
+
+const model = useSimModel({ units: 0 });
+
+const issuerOf = (pem: string): string => /CN=([^,\n]+)/.exec(parseCertificate(pem).issuer)?.[1] ?? '?';
+
+describe('TLS from the first member, and a CA rotation under load', () => {
+  it('starts a new cluster with TLS without a restart, then rotates the CA with no acknowledged write lost', async () => {
+    const sim = model();
+    const dir = mkdtempSync(path.join(tmpdir(), 'tls-life-'));
+    await ok(sim.sim('deploy', await buildTestCharm(PROVIDER, path.join(dir, PROVIDER)), PROVIDER));
+    const revision = (await ok(sim.sim('publish', await buildCharmInto(path.join(dir, 'charm'))))).trim();
+    // The application and its relations first, then the units: each unit's first hooks already see both relations.
+    await ok(sim.sim('deploy', '--revision', revision, APP, '-n', '0', '--config', 'certificate-extra-sans=127.0.0.1'));
+    await ok(sim.sim('integrate', `${APP}:peer-certificates`, `${PROVIDER}:certificates`));
+    await ok(sim.sim('integrate', `${APP}:client-certificates`, `${PROVIDER}:certificates`));
+    for (let i = 0; i < 3; i++) await ok(sim.sim('add-unit', APP));
+    await sim.wait(600);
+    await expectSchemes(sim, 'https', 'https');
+    const switched = sim.debugLog().filter((l) => /restarting .* to switch TLS/.test(l.message));
+    expect(switched).toEqual([]);
+
+    const status = await sim.status();
+    const units = Object.keys(status.applications[APP]!.units);
+    const target = { addresses: Object.values(status.applications[APP]!.units).map((u) => u.address), password: rootPassword(sim), tls: tlsFileSet(sim, units[0]!) };
+    const writer = startWriter(target, 'rotation/');
+    await waitForWrites(writer, 20);
+
+    await ok(sim.sim('config', '--app', PROVIDER, 'ca-common-name=rotated-ca'));
+    await sim.wait(900);
+    const before = writer.count();
+    await waitForWrites(writer, before + 20);
+    const report = await writer.stop();
+    console.log(`CA rotation under load: ${report.acknowledged.length} writes acknowledged, ${report.failures} failed attempts, longest gap ${report.longestGapMs} ms`);
+
+    await expectSchemes(sim, 'https', 'https');
+    for (const unit of units) {
+      const files = tlsFiles(sim, unit);
+      expect({ unit, issuer: issuerOf(readFileSync(files.cert, 'utf8')) }).toEqual({ unit, issuer: 'rotated-ca' });
+      const trusted = splitPemBlocks(readFileSync(files.cacert, 'utf8')).map((pem) => parseCertificate(pem).subject);
+      expect({ unit, trusted: trusted.map((s) => /CN=([^,\n]+)/.exec(s)?.[1]) }).toEqual({ unit, trusted: ['rotated-ca'] });
+    }
+    const stored = new Set((await clientFor({ ...target, tls: tlsFileSet(sim, units[1]!) }).range('rotation/')).map((kv) => kv.key));
+    expect(report.acknowledged.filter((k) => !stored.has(k))).toEqual([]);
+  });
+});
+
+function tlsFileSet(sim: ReturnType<typeof model>, unit: string) {
+  const f = tlsFiles(sim, unit);
+  return { certFile: f.cert, keyFile: f.key, trustedCaFile: f.cacert };
+}
+
+async function waitForWrites(writer: { count(): number }, atLeast: number): Promise<void> {
+  for (let i = 0; writer.count() < atLeast; i++) {
+    if (i > 1200) throw new Error(`the writer acknowledged only ${writer.count()} writes`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
