@@ -2,7 +2,8 @@
  * TLS on a running charmed-etcd, as an operator turns it on and off with
  * `juju integrate` / `juju remove-relation` against a certificates provider
  * (the test charm playing self-signed-certificates): peer TLS, then client
- * TLS, then both off again, one unit at a time. After each step etcd itself
+ * TLS, the operator's own private key (a bad one refused), then both off
+ * again, one unit at a time. After each step etcd itself
  * (`etcdctl member list` on a unit) shows the schemes, every unit is active,
  * and every key written before is still there.
  *
@@ -11,14 +12,18 @@
  * 127.0.0.1, which etcd checks against the dialing member's certificate
  * (peer client-cert-auth); on real machines the unit address is the source.
  */
-import { mkdtempSync } from 'node:fs';
+import { createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTestCharm } from '../../charms/build.js';
+import { unitRoot } from '../../sim/home.js';
 import { useSimModel } from '../../sim/testing.js';
+import type { StatusJson } from '../../sim/status.js';
 import { APP, PROVIDER, etcdctl, expectSchemes, keys, ok, put } from './tls-cluster.js';
 
+const units = (status: StatusJson): string[] => Object.keys(status.applications[APP]!.units).sort();
 const model = useSimModel({ units: 3, deployArgs: ['--config', 'certificate-extra-sans=127.0.0.1'] });
 
 describe('TLS switched on and off on a running cluster', () => {
@@ -46,6 +51,31 @@ describe('TLS switched on and off on a running cluster', () => {
     // Plain http is gone from the client port.
     expect((await etcdctl(sim, `${APP}/0`, ['get', 'tls-test/0-plain'], { tls: false })).exitCode).not.toBe(0);
 
+    // The operator's own peer key (Canonical's tls-peer-private-key): a bad one blocks and changes nothing; a good one replaces each unit's.
+    const keyFile = (unit: string) => path.join(unitRoot(sim.home, unit), 'var/snap/charmed-etcd/current/tls/peer.key');
+    const keysBefore = units(await sim.status()).map((u) => readFileSync(keyFile(u), 'utf8'));
+    const bad = (await ok(sim.sim('add-secret', 'bad-peer-key', 'private-key=not-a-key'))).trim();
+    await ok(sim.sim('grant-secret', 'bad-peer-key', APP));
+    await ok(sim.sim('config', '--app', APP, `tls-peer-private-key=${bad}`));
+    await sim.wait(600);
+    for (const [unit, u] of Object.entries((await sim.status()).applications[APP]!.units)) {
+      expect({ unit, status: u['workload-status'], message: u.message }).toEqual({ unit, status: 'blocked', message: 'The private key provided is not valid. Please provide a valid private key' });
+    }
+    expect(units(await sim.status()).map((u) => readFileSync(keyFile(u), 'utf8'))).toEqual(keysBefore);
+    const operatorKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const good = (await ok(sim.sim('add-secret', 'peer-key', `private-key=${Buffer.from(operatorKey).toString('base64')}`))).trim();
+    await ok(sim.sim('grant-secret', 'peer-key', APP));
+    await ok(sim.sim('config', '--app', APP, `tls-peer-private-key=${good}`));
+    await sim.wait(600);
+    await expectSchemes(sim, 'https', 'https');
+    const operatorPublic = createPublicKey(operatorKey).export({ type: 'spki', format: 'pem' }).toString();
+    for (const unit of units(await sim.status())) {
+      expect({ unit, key: createPublicKey(readFileSync(keyFile(unit), 'utf8')).export({ type: 'spki', format: 'pem' }).toString() }).toEqual({ unit, key: operatorPublic });
+      const served = new X509Certificate(readFileSync(path.join(path.dirname(keyFile(unit)), 'peer.pem'), 'utf8'));
+      expect({ unit, key: served.publicKey.export({ type: 'spki', format: 'pem' }).toString() }).toEqual({ unit, key: operatorPublic });
+    }
+    await put(sim, 'tls-test/3-operator-key', true);
+
     await ok(sim.sim('remove-relation', `${APP}:client-certificates`, PROVIDER));
     await sim.wait(600);
     await expectSchemes(sim, 'https', 'http');
@@ -53,6 +83,6 @@ describe('TLS switched on and off on a running cluster', () => {
     await ok(sim.sim('remove-relation', `${APP}:peer-certificates`, PROVIDER));
     await sim.wait(600);
     await expectSchemes(sim, 'http', 'http');
-    expect(await keys(sim, false)).toEqual(['tls-test/0-plain', 'tls-test/1-peer', 'tls-test/2-both']);
+    expect(await keys(sim, false)).toEqual(['tls-test/0-plain', 'tls-test/1-peer', 'tls-test/2-both', 'tls-test/3-operator-key']);
   });
 });
