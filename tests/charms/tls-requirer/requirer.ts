@@ -7,33 +7,25 @@
 import { parseJujuContext } from '../../../lib/juju/context.js';
 import type { CharmMain } from '../../../lib/juju/host.js';
 import { Model } from '../../../lib/juju/model.js';
-import { checkOffer, type OfferCheck } from '../../../src/tls/offer.js';
-import { unitPrivateKey } from '../../../src/tls/private-key.js';
-import { certificateRequestFor, matchesRequest, parseExtraSans } from '../../../src/tls/request.js';
-import { certificateFor, readProvidedCertificates, readRequestedCsrs, requestDatabag } from '../../../src/tls/tls-certificates-v4.js';
-import { createCsr, parseCertificate, parseCsr, publicKeyOfPrivateKey } from '../../../src/tls/x509.js';
+import type { OfferCheck } from '../../../src/tls/offer.js';
+import { certificateRequestFor, parseExtraSans } from '../../../src/tls/request.js';
+import { requestCertificate } from '../../../src/tls/unit-certificate.js';
+import { parseCertificate } from '../../../src/tls/x509.js';
 
 const ENDPOINT = 'certificates';
 
 async function converge(model: Model): Promise<OfferCheck | 'no relation' | undefined> {
   const relation = await model.relation(ENDPOINT);
   if (relation === undefined) return 'no relation';
-  const key = await unitPrivateKey(model.secrets, model.unitNumber, ENDPOINT, undefined);
-  if (!key.ok) return { ok: false, reason: key.reason };
   const config = await model.rawConfig();
   const extra = parseExtraSans(String(config['extra-sans'] ?? ''), model.unitNumber);
   if (!extra.ok) return { ok: false, reason: extra.reason };
   const ip = await model.ingressAddress(ENDPOINT);
   const wanted = certificateRequestFor('client', { unitName: model.unitName, unitNumber: model.unitNumber, modelUuid: model.context.modelUuid, ip, hostname: `host-${model.unitNumber}` }, extra.sans);
-  const published = readRequestedCsrs(await relation.localUnitData.read()).items[0]?.certificate_signing_request;
-  let csr = published;
-  // A new CSR only when none matches this key and request: each new one makes the provider sign again.
-  if (csr === undefined || !matchesRequest(parseCsr(csr), wanted) || parseCsr(csr).publicKey !== publicKeyOfPrivateKey(key.pem)) {
-    csr = await createCsr(wanted, key.pem);
-    for (const [k, v] of Object.entries(requestDatabag(csr))) relation.localUnitData.set(k, v);
-  }
-  const provided = certificateFor(readProvidedCertificates(await (await relation.remoteAppData()).read()).items, csr);
-  return provided === undefined ? undefined : checkOffer(provided, key.pem, wanted, new Date());
+  const answer = await requestCertificate({ secrets: model.secrets, relation, unitNumber: model.unitNumber, operatorKey: undefined, wanted, now: new Date() });
+  if (answer.kind === 'waiting') return undefined;
+  if (answer.kind === 'offered') return { ok: true, offered: answer.offered };
+  return { ok: false, reason: answer.reason };
 }
 
 export const tlsRequirerCharm: CharmMain = async (host) => {
