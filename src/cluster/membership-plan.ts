@@ -1,6 +1,7 @@
 import type { LearnerProgress, Member } from '../etcd/membership.js';
 import { isReadyToAddVotingMember, isReadyToPromoteMember, isSafeToRemoveMember } from '../etcd/membership.js';
 import type { ClusterMember } from '../charm/peers.js';
+import { peerAddress } from '../etcd/config.js';
 
 /**
  * The leader's membership decisions, as pure functions over what it sees:
@@ -40,20 +41,6 @@ export type MembershipStep =
   | { readonly kind: 'promote'; readonly id: string; readonly memberName: string }
   | { readonly kind: 'add-learner'; readonly unit: string; readonly memberName: string; readonly peerUrl: string }
   | { readonly kind: 'remove-orphan'; readonly id: string; readonly name: string };
-
-/**
- * A peer URL's `host:port`. Units and members are matched on it, not on the
- * whole URL: while peer TLS is switched on or off, a member's URL in etcd and
- * the scheme its unit last published can differ for a moment, and etcd would
- * accept `https://ip:2380` as a new member beside `http://ip:2380`.
- */
-export function peerAddress(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
 
 const peerAddressesOf = (members: readonly Member[]): Set<string> => new Set(members.flatMap((m) => m.peerUrls.map(peerAddress)));
 

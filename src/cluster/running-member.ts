@@ -8,9 +8,9 @@ import { ETCD_SERVICE } from '../etcd/paths.js';
 import { UNIT_KEYS } from '../charm/peers.js';
 import type { CharmStatus } from '../charm/status.js';
 import { restartTurn } from './rolling-restart.js';
-import { peerAddress } from './membership-plan.js';
 import type { UnitState } from '../charm/peers.js';
 import { STATUS } from '../charm/status.js';
+import { peerAddress } from '../etcd/config.js';
 import { waitUntilReady, writeConfigIfChanged } from '../etcd/workload.js';
 
 /** A started member's upkeep: config file, rolling restart, self-healing. */

@@ -11,6 +11,7 @@ import { installedRevision } from '../etcd/snap.js';
 import { wipeMemberData } from '../etcd/workload.js';
 import { unitNumber } from '../../lib/juju/index.js';
 import { unitsMidRefresh } from '../../lib/refresh/index.js';
+import { peerAddress } from '../etcd/config.js';
 import type { RefreshOutcome } from '../refresh/step.js';
 
 /** Removal of this unit's member when the unit goes away. */
@@ -68,7 +69,7 @@ export async function leaveCluster(scope: CharmHook, refresh: RefreshOutcome): P
     }
     throw new UnsafeRemovalError(`cannot remove ${self.name}: no member answers (${error.message})`);
   }
-  const own = members.find((m) => m.peerUrls.includes(self.peerUrl));
+  const own = members.find((m) => m.peerUrls.some((url) => peerAddress(url) === peerAddress(self.peerUrl)));
   if (own === undefined) {
     scope.log.info(`${self.name} is not a cluster member (already removed)`);
     await stopAndWipe(scope);

@@ -12,7 +12,7 @@
  */
 import type { Relation } from '../../lib/juju/index.js';
 import type { EtcdApi } from '../etcd/api.js';
-import { peerUrl } from '../etcd/config.js';
+import { peerUrl, peerAddress } from '../etcd/config.js';
 import type { CharmStatus } from '../charm/status.js';
 import { STATUS } from '../charm/status.js';
 import { TLS_UNIT_KEYS, UNIT_KEYS } from '../charm/peers.js';
@@ -26,7 +26,6 @@ import type { CertificateAnswer } from '../tls/unit-certificate.js';
 import { certificateNotAfter } from '../tls/pem.js';
 import type { MemberContext } from './first-start.js';
 import { refreshConfigFile, restartMember } from './running-member.js';
-import { peerAddress } from './membership-plan.js';
 
 /** Canonical warns when a certificate ends within a day (`openssl x509 -checkend 86400`). */
 const DAY_MS = 86_400_000;

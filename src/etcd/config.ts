@@ -23,6 +23,20 @@ export const clientUrl = (ip: string, tls = false): string => `${scheme(tls)}://
 export const peerUrl = (ip: string, tls = false): string => `${scheme(tls)}://${ip}:${PEER_PORT}`;
 
 /**
+ * A peer URL's `host:port`. Units and members are matched on it, not on the
+ * whole URL: while peer TLS is switched on or off, a member's URL in etcd and
+ * the scheme its unit last published can differ for a moment, and etcd would
+ * accept `https://ip:2380` as a new member beside `http://ip:2380`.
+ */
+export function peerAddress(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
  * One side's TLS files. etcd reads them at start (and the certificate again
  * at each handshake), so the charm writes them before it restarts the member.
  */

@@ -12,6 +12,7 @@ import { judgeGateHealth, type GateFacts } from './gate-health.js';
 import { refreshConfigFile } from '../cluster/running-member.js';
 import { installedRevision } from '../etcd/snap.js';
 import { STATUS } from '../charm/status.js';
+import { peerAddress } from '../etcd/config.js';
 import { waitUntilReady } from '../etcd/workload.js';
 
 /**
@@ -176,7 +177,7 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
       if (c !== undefined) {
         try {
           const members = await c.client.memberList();
-          const own = members.find((m) => m.peerUrls.includes(c.peerUrl));
+          const own = members.find((m) => m.peerUrls.some((url) => peerAddress(url) === peerAddress(c.peerUrl)));
           if (own !== undefined && (await moveLeadershipAway(c.client, own.id, members, await scanMembers(c.client, members)))) {
             scope.log.info('moved raft leadership away before refreshing the snap');
           }

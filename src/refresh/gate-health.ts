@@ -1,6 +1,7 @@
 import type { MemberStatus } from '../etcd/client-types.js';
 import type { Member } from '../etcd/membership.js';
 import { MAX_CAUGHT_UP_LAG } from '../etcd/membership.js';
+import { peerAddress } from '../etcd/config.js';
 import { majorMinor, parseEtcdVersion } from '../etcd/version.js';
 
 /**
@@ -48,7 +49,7 @@ export function expectedClusterVersion(versions: readonly string[]): string | un
 export function judgeGateHealth(facts: GateFacts): GateVerdict {
   const { members, statuses } = facts;
   if (members === undefined) return no('no etcd member answers');
-  const own = members.find((m) => m.peerUrls.includes(facts.selfPeerUrl));
+  const own = members.find((m) => m.peerUrls.some((url) => peerAddress(url) === peerAddress(facts.selfPeerUrl)));
   if (own === undefined) return no('this unit is not a cluster member');
   const self = statuses.get(own.id);
   if (self === undefined) return no('etcd not answering on this unit');

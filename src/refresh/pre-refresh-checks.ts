@@ -13,6 +13,8 @@ import type { CharmHook } from '../charm/charm-hook.js';
 import { clusterEndpoints } from '../charm/charm-hook.js';
 import { installedRevision } from '../etcd/snap.js';
 import { sideFiles } from '../tls/files.js';
+import { peerUrl, peerAddress } from '../etcd/config.js';
+import { servesTls } from '../charm/peers.js';
 
 /**
  * The checks that must pass before the first unit refreshes (the
@@ -68,11 +70,12 @@ export function findPrecheckProblem(facts: PrecheckFacts): string | undefined {
   if (facts.alarms === undefined) return unhealthy('alarms unreadable');
   const alarm = facts.alarms[0];
   if (alarm !== undefined) return unhealthy(`alarm ${alarm.alarm} raised`);
-  const memberUrls = new Set(members.flatMap((m) => m.peerUrls));
-  const missing = facts.units.find((u) => u.peerUrl === undefined || !u.started || !memberUrls.has(u.peerUrl));
+  // Matched on host and port: the scheme follows TLS, which the records may show a moment late.
+  const memberUrls = new Set(members.flatMap((m) => m.peerUrls.map(peerAddress)));
+  const missing = facts.units.find((u) => u.peerUrl === undefined || !u.started || !memberUrls.has(peerAddress(u.peerUrl)));
   if (missing !== undefined) return unhealthy(`${missing.memberName} is not a member`);
-  const unitUrls = new Set(facts.units.flatMap((u) => (u.peerUrl === undefined ? [] : [u.peerUrl])));
-  const orphan = members.find((m) => !m.peerUrls.some((url) => unitUrls.has(url)));
+  const unitUrls = new Set(facts.units.flatMap((u) => (u.peerUrl === undefined ? [] : [peerAddress(u.peerUrl)])));
+  const orphan = members.find((m) => !m.peerUrls.some((url) => unitUrls.has(peerAddress(url))));
   if (orphan !== undefined) return unhealthy(`member ${orphan.name || orphan.id} has no unit`);
   for (const u of facts.units) {
     if (u.health === undefined) return unhealthy(`${u.memberName} no health record`);
@@ -125,7 +128,7 @@ export async function runPreRefreshChecks(scope: CharmHook): Promise<PrecheckRep
     { memberName: self.name, peerUrl: self.peerUrl, started: own.started, health: { ok: true, record: probe.record }, configHash: own.configHash },
     ...peers.map((p) => ({
       memberName: p.memberName,
-      peerUrl: p.ip === undefined ? undefined : `http://${p.ip}:2380`,
+      peerUrl: p.ip === undefined ? undefined : peerUrl(p.ip, servesTls(p.tls.peer)),
       started: p.started,
       health: p.health,
       configHash: p.configHash,

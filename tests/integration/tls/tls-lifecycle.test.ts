@@ -3,9 +3,10 @@
  * relations in place starts with TLS from its first member and never
  * restarts to switch; then the provider's CA changes (as a new
  * `ca-common-name` makes self-signed-certificates do) and the charm rotates
- * it in three rolling phases while a client writes without pause. At the end
- * every unit serves a certificate from the new CA, trusts only the new CA,
- * and every acknowledged write is in etcd.
+ * it in three rolling phases, and then the charm is refreshed to a new etcd
+ * patch, while a client writes without pause. At the end every unit serves a
+ * certificate from the new CA, trusts only the new CA, runs the new etcd, and
+ * every acknowledged write is in etcd.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { parseCertificate } from '../../../src/tls/x509.js';
 import { buildTestCharm } from '../../charms/build.js';
 import { buildCharmInto, useSimModel } from '../../sim/testing.js';
 import { rootPassword } from '../support/model-state.js';
+import { allActive, allOn, runAction, settle } from '../support/steps.js';
 import { clientFor, startWriter } from './etcd-writer.js';
 import { APP, PROVIDER, expectSchemes, ok, tlsFiles } from './tls-cluster.js';
 
@@ -23,14 +25,15 @@ const model = useSimModel({ units: 0 });
 
 const issuerOf = (pem: string): string => /CN=([^,\n]+)/.exec(parseCertificate(pem).issuer)?.[1] ?? '?';
 
-describe('TLS from the first member, and a CA rotation under load', () => {
-  it('starts a new cluster with TLS without a restart, then rotates the CA with no acknowledged write lost', async () => {
+describe('TLS from the first member, a CA rotation and a refresh under load', () => {
+  it('starts a new cluster with TLS without a restart, then rotates the CA and refreshes with no acknowledged write lost', async () => {
     const sim = model();
     const dir = mkdtempSync(path.join(tmpdir(), 'tls-life-'));
-    await ok(sim.sim('deploy', await buildTestCharm(PROVIDER, path.join(dir, PROVIDER)), PROVIDER));
-    const revision = (await ok(sim.sim('publish', await buildCharmInto(path.join(dir, 'charm'))))).trim();
+    const charm = await buildCharmInto(path.join(dir, 'charm'));
+    const revision = (await ok(sim.sim('publish', charm))).trim();
     // The application and its relations first, then the units: each unit's first hooks already see both relations.
-    await ok(sim.sim('deploy', '--revision', revision, APP, '-n', '0', '--config', 'certificate-extra-sans=127.0.0.1'));
+    await ok(sim.sim('deploy', '--revision', revision, APP, '-n', '0', '--config', 'certificate-extra-sans=127.0.0.1', '--config', 'pause-after-unit-refresh=none'));
+    await ok(sim.sim('deploy', await buildTestCharm(PROVIDER, path.join(dir, PROVIDER)), PROVIDER));
     await ok(sim.sim('integrate', `${APP}:peer-certificates`, `${PROVIDER}:certificates`));
     await ok(sim.sim('integrate', `${APP}:client-certificates`, `${PROVIDER}:certificates`));
     for (let i = 0; i < 3; i++) await ok(sim.sim('add-unit', APP));
@@ -47,10 +50,18 @@ describe('TLS from the first member, and a CA rotation under load', () => {
 
     await ok(sim.sim('config', '--app', PROVIDER, 'ca-common-name=rotated-ca'));
     await sim.wait(900);
-    const before = writer.count();
-    await waitForWrites(writer, before + 20);
+    await waitForWrites(writer, writer.count() + 20);
+
+    // A refresh with TLS on: the restore point is saved over TLS, and each unit comes back on https with its files.
+    const next = (await ok(sim.sim('publish', charm, '--workload', '3.6.16', '--charm-version', '3.6/1.0.1'))).trim();
+    const pre = await runAction(sim, `${APP}/leader`, 'pre-refresh-check');
+    expect({ status: pre.status, message: pre.message, results: pre.results }).toMatchObject({ status: 'completed' });
+    await ok(sim.sim('refresh', APP, '--revision', next));
+    const refreshed = await settle(sim, (st) => allOn('3.6.16')(st) && allActive(st), 600_000);
+    expect(refreshed.application.message).toBe('');
+    await waitForWrites(writer, writer.count() + 20);
     const report = await writer.stop();
-    console.log(`CA rotation under load: ${report.acknowledged.length} writes acknowledged, ${report.failures} failed attempts, longest gap ${report.longestGapMs} ms`);
+    console.log(`CA rotation and refresh under load: ${report.acknowledged.length} writes acknowledged, ${report.failures} failed attempts, longest gap ${report.longestGapMs} ms`);
 
     await expectSchemes(sim, 'https', 'https');
     for (const unit of units) {

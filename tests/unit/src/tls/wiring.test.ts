@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { INVALID_EXTRA_SANS, parseCharmConfig } from '../../../../src/charm/charm-config.js';
 import { parseUnitState, servesTls } from '../../../../src/charm/peers.js';
-import { clusterMembersFrom, peerAddress, planMembership } from '../../../../src/cluster/membership-plan.js';
+import { clusterMembersFrom, planMembership } from '../../../../src/cluster/membership-plan.js';
+import { peerAddress } from '../../../../src/etcd/config.js';
 import type { Member } from '../../../../src/etcd/membership.js';
 import { inTransition, reached, type TlsRecord } from '../../../../src/tls/phase.js';
 
