@@ -8,8 +8,9 @@ import type { HookHost } from '../lib/juju/index.js';
 import { createCharm } from './charm/charm.js';
 import { EtcdClient } from './etcd/client.js';
 import { snapshotSave } from './etcd/etcdctl.js';
+import { snapshotStatus } from './etcd/snapshot-status.js';
 import type { CharmEffects } from './charm/effects.js';
-import { ETCDCTL_APP } from './etcd/paths.js';
+import { ETCDCTL_APP, ETCDUTL_APP } from './etcd/paths.js';
 import { etcdRefreshStep } from './refresh/wiring.js';
 import { childPath, execaSnap } from './etcd/snap.js';
 
@@ -43,6 +44,9 @@ export function realEffects(host: HookHost): CharmEffects {
     hostCapacity: async (dataDir) => ({ memoryBytes: totalmem(), dataDiskBytes: await diskBytes(dataDir) }),
     generatePassword: () => randomBytes(24).toString('base64url'),
     snapshotSave: (file, { endpoint, credentials }) => snapshotSave(file, { command: ETCDCTL_APP, endpoint, credentials, env }),
+    snapshotStatus: (file) => snapshotStatus(file, { etcdutl: ETCDUTL_APP, etcdctl: ETCDCTL_APP, env }),
+    // Loaded here, on first use: ordinary hooks never parse the S3 SDK.
+    objectStore: async (params) => (await import('./backup/s3-store.js')).openS3Store(params),
   };
 }
 
