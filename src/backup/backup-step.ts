@@ -25,7 +25,7 @@ export async function checkBucket(scope: CharmHook, params: S3Params): Promise<B
   } catch (error) {
     if (!(error instanceof ObjectStoreError)) throw error;
     scope.log.warn(`the s3 credentials do not reach bucket ${params.bucket} on ${params.endpoint}: ${error.message}`);
-    return { fingerprint, ok: false, message: error.message };
+    return { fingerprint, ok: false, message: error.summary };
   } finally {
     store.close();
   }

@@ -40,12 +40,18 @@ export interface ObjectStore {
 /** Opens the store the parameters name (no request is made until a method is called). */
 export type OpenObjectStore = (params: S3Params) => Promise<ObjectStore>;
 
-/** The object storage refused or could not be reached. `code` is the server's error code (or the socket's). */
+/**
+ * The object storage refused or could not be reached. `code` is the server's
+ * error code (or the socket's); `summary` is the message without the
+ * server's explanation, short enough for a status.
+ */
 export class ObjectStoreError extends Error {
   override name = 'ObjectStoreError';
   readonly code: string;
-  constructor(message: string, code: string, options?: { cause?: unknown }) {
+  readonly summary: string;
+  constructor(message: string, code: string, options?: { cause?: unknown; summary?: string }) {
     super(message, options);
     this.code = code;
+    this.summary = options?.summary ?? message;
   }
 }

@@ -25,13 +25,14 @@ function translate(error: unknown, what: string, endpoint: string): ObjectStoreE
   if (error instanceof ObjectStoreError) return error;
   if (error instanceof S3ServiceException) {
     const status = error.$metadata.httpStatusCode;
+    const summary = `${what}: ${error.name}${status === undefined ? '' : ` (HTTP ${status})`}`;
     const detail = error.message && error.message !== 'UnknownError' ? `: ${error.message}` : '';
-    return new ObjectStoreError(`${what}: ${error.name}${status === undefined ? '' : ` (HTTP ${status})`}${detail}`, error.name, { cause: error });
+    return new ObjectStoreError(`${summary}${detail}`, error.name, { cause: error, summary });
   }
   const code = (error as { code?: unknown }).code;
   const name = typeof code === 'string' ? code : error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
-  return new ObjectStoreError(`${what}: cannot reach ${endpoint}: ${message}`, name, { cause: error });
+  return new ObjectStoreError(`${what}: cannot reach ${endpoint}: ${message}`, name, { cause: error, summary: `${what}: cannot reach ${endpoint} (${name})` });
 }
 
 export async function openS3Store(params: S3Params): Promise<ObjectStore> {
