@@ -7,10 +7,10 @@
  * the interface's description, not with the charm's own parser.
  */
 import { z } from 'zod';
-import { parseJujuContext } from '../../lib/juju/context.js';
 import type { CharmMain } from '../../lib/juju/host.js';
+import { testCharmMain } from './main.js';
 import { isSecretNotFoundError } from '../../lib/juju/index.js';
-import { Model } from '../../lib/juju/model.js';
+import type { Model } from '../../lib/juju/model.js';
 import type { Relation } from '../../lib/juju/model/relation.js';
 
 export const ENDPOINT = 's3-credentials';
@@ -76,15 +76,4 @@ async function route(model: Model): Promise<void> {
   model.unitStatus.set({ name: 'active', message: `serving ${relations.length} relation(s) (${config.shape})` });
 }
 
-export const s3ProviderCharm: CharmMain = async (host) => {
-  const stderr = host.stderr ?? process.stderr;
-  try {
-    const model = new Model(parseJujuContext(host.env), host.tools);
-    await route(model);
-    await model.flush();
-    return 0;
-  } catch (error) {
-    stderr.write(`s3-provider: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
-};
+export const s3ProviderCharm: CharmMain = testCharmMain('s3-provider', route);

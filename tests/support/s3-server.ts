@@ -56,15 +56,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** Any HTTP answer (an unsigned request gets 403) means the gateway is serving. */
 async function answers(endpoint: string): Promise<boolean> {
   try {
@@ -126,7 +117,8 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
       root: data,
       pid,
       async stop(stopOptions = {}) {
-        if (!exited && alive(pid)) {
+        // `exited` is the child's own exit event: no signal can reach a reused pid.
+        if (!exited) {
           process.kill(pid, 'SIGTERM');
           const until = Date.now() + 10_000;
           while (!exited && Date.now() < until) await sleep(50);
