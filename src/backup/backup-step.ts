@@ -42,7 +42,9 @@ export async function backupStep(scope: CharmHook): Promise<CharmStatus | undefi
     if (isLeader && peer !== undefined && (await peer.localAppData.get(BUCKET_CHECK_KEY)) !== undefined) peer.localAppData.set(BUCKET_CHECK_KEY, undefined);
     return undefined;
   }
-  if (isLeader) await writeRequest(s3.relation);
+  const event = model.context.event;
+  // The request only needs writing when the relation or the leader is new (a read of our own bag otherwise).
+  if (isLeader && event.kind === 'hook' && /^(?:s3-credentials-relation-(?:created|joined|changed)|leader-elected|upgrade-charm)$/.test(event.name)) await writeRequest(s3.relation);
   if (!s3.read.ok) {
     scope.log.warn(`${invalidCredentials(describeProblems(s3.read.problems))} (relation ${s3.relation.idString})`);
     return { name: 'blocked', message: invalidCredentials(describeProblems(s3.read.problems)) };
@@ -50,7 +52,6 @@ export async function backupStep(scope: CharmHook): Promise<CharmStatus | undefi
   if (peer === undefined) return undefined;
   const fingerprint = paramsFingerprint(s3.read.params);
   let check = await storedBucketCheck(peer.localAppData);
-  const event = model.context.event;
   if (isLeader && event.kind === 'hook' && shouldRecheck(event.name, check, fingerprint)) {
     check = await checkBucket(scope, s3.read.params);
     peer.localAppData.set(BUCKET_CHECK_KEY, JSON.stringify(check));
