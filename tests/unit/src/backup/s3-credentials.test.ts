@@ -71,6 +71,26 @@ describe('s3-credentials', () => {
     expect(JSON.stringify(world.appBag)).not.toContain('wrong-secret');
   });
 
+  it('removing the relation clears the block and the stored check; a new relation is checked afresh', async () => {
+    world = new World();
+    await world.deploy(1);
+    relateS3({ ...GOOD, 'secret-key': 'wrong-secret' });
+    await s3Changed(0);
+    expect(world.unit(0).unitStatus.status).toBe('blocked');
+    expect(world.appBag['s3_bucket_check']).toContain('"ok":false');
+    const broken = await world.run(0, (ctx) => ctx.on.relationBroken(world.otherRelations[0]!));
+    expect(broken.exitCode).toBe(0);
+    expect(world.unit(0).unitStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appBag['s3_bucket_check']).toBeUndefined();
+    world.otherRelations = [];
+    await world.hook(0, 'update-status');
+    expect(world.unit(0).unitStatus).toEqual({ status: 'active', message: '' });
+    relateS3(GOOD);
+    await s3Changed(0);
+    expect(world.unit(0).unitStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appBag['s3_bucket_check']).toContain('"ok":true');
+  });
+
   it('v1: reads the keys from the provider secret; an ungranted secret is named', async () => {
     world = new World();
     await world.deploy(1);
