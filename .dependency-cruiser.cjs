@@ -49,6 +49,20 @@ module.exports = {
       to: { path: '^(tests/|lib/juju/testing/)' },
     },
     {
+      name: 's3-sdk-only-in-s3-store',
+      severity: 'error',
+      comment: 'The AWS SDK is large: only src/backup/s3-store.ts imports it, so the rest of the charm never loads it.',
+      from: { pathNot: '^src/backup/s3-store\\.ts$' },
+      to: { path: 'node_modules/@aws-sdk/' },
+    },
+    {
+      name: 's3-store-only-lazily',
+      severity: 'error',
+      comment: 'src/backup/s3-store.ts is loaded with `await import()` only, so that a quiet hook does not parse the S3 SDK.',
+      from: {},
+      to: { path: '^src/backup/s3-store\\.ts$', dependencyTypesNot: ['dynamic-import', 'type-only'] },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'An import that does not resolve is a typo or a missing dependency.',

@@ -77,8 +77,12 @@ export async function build({ root = ROOT, out = path.join(root, 'build', 'charm
   await mkdir(path.join(out, 'dist'), { recursive: true });
   const bundle = path.join(out, 'dist', 'charm.js');
   const result = await esbuild.build({
-    entryPoints: [path.join(root, 'src', 'main.ts')],
-    outfile: bundle,
+    entryPoints: { charm: path.join(root, 'src', 'main.ts') },
+    outdir: path.join(out, 'dist'),
+    // What `await import()` loads (the S3 SDK, for backups) goes to its own
+    // chunk under dist/chunks/, so an ordinary hook never parses it.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
     // The oldest Node the bundle may meet: charmcraft bundles Node 26, but dispatch

@@ -1,7 +1,7 @@
 // Zips the built charm (build/charm, see build.mjs) and the repo's charm files
 // into charmed-etcd_amd64.charm, as `charmcraft pack` would lay it out.
 // Usage: node scripts/pack.mjs [--bundle-node] [--build DIR] [--out FILE]
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -33,6 +33,16 @@ export function renderManifest({ now = new Date() } = {}) {
   );
 }
 
+/** dist/chunks/*.js of a build, sorted (none when the build has no chunks). */
+function chunkEntries(buildDir) {
+  const dir = path.join(buildDir, 'dist', 'chunks');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.js'))
+    .sort()
+    .map((name) => ({ name: `dist/chunks/${name}`, mode: REGULAR, file: path.join(dir, name) }));
+}
+
 /**
  * What goes into the .charm: `{ name, mode, file }` (copied from disk) or
  * `{ name, mode, data }` (generated). `nodeBinary` (default: this Node) is
@@ -48,6 +58,8 @@ export function charmEntries({
   const entries = [
     { name: 'dispatch', mode: EXECUTABLE, file: path.join(buildDir, 'dispatch') },
     { name: 'dist/charm.js', mode: EXECUTABLE, file: path.join(buildDir, 'dist', 'charm.js') },
+    // The lazily imported chunks (build.mjs splits out what `await import()` loads).
+    ...chunkEntries(buildDir),
     { name: 'metadata.yaml', mode: REGULAR, file: path.join(root, 'metadata.yaml') },
     { name: 'config.yaml', mode: REGULAR, file: path.join(root, 'config.yaml') },
     { name: 'actions.yaml', mode: REGULAR, file: path.join(root, 'actions.yaml') },

@@ -1,4 +1,5 @@
 import type { ActionEvent } from '../../lib/juju/index.js';
+import { handleBackupAction } from '../backup/backup-actions.js';
 import { scanMembers } from '../etcd/cluster-scan.js';
 import { EtcdError } from '../etcd/errors/etcd-error.js';
 import { probeSelf } from '../cluster/health-step.js';
@@ -81,6 +82,6 @@ export async function handleAction(scope: CharmHook, event: ActionEvent): Promis
     case 'health':
       return healthAction(scope);
     default:
-      scope.model.action!.fail(`unknown action ${event.name}`);
+      if (!(await handleBackupAction(scope, event.name))) scope.model.action!.fail(`unknown action ${event.name}`);
   }
 }

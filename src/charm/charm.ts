@@ -9,6 +9,7 @@ import type { CharmStatus } from './status.js';
 import type { RefreshOutcome, RefreshStep } from '../refresh/step.js';
 import { applyHookStatus, resolveHookStatus } from './status-resolver.js';
 import { leaveCluster } from '../cluster/teardown.js';
+import { backupStep } from '../backup/backup-step.js';
 
 /** Hooks in which the unit is going away: teardown, never reconcile. */
 const TEARDOWN = /^(?:stop|remove|(?:data|logs|archive)-storage-detaching)$/;
@@ -51,7 +52,8 @@ async function route(model: Model, parts: CharmParts, host: HookHost, log: Logge
     return { retry: refresh.failHook };
   }
   const reconciled = await reconcile(scope, refresh);
-  await applyHookStatus(model, resolveHookStatus({ kind: 'reconciled', refresh, ...reconciled }));
+  const backup = await backupStep(scope);
+  await applyHookStatus(model, resolveHookStatus({ kind: 'reconciled', refresh, ...reconciled, backup }));
   return {};
 }
 

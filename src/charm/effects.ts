@@ -1,4 +1,6 @@
+import type { OpenObjectStore } from '../backup/object-store.js';
 import type { EtcdApi, EtcdConnect, SnapshotTarget } from '../etcd/api.js';
+import type { SnapshotStatus } from '../etcd/snapshot-status.js';
 import type { HostCapacity } from '../etcd/tuning.js';
 import type { SnapAdapter } from '../etcd/snap.js';
 
@@ -29,4 +31,11 @@ export interface CharmEffects {
    * @throws EtcdError (EtcdctlError) when etcdctl fails.
    */
   snapshotSave(file: string, target: SnapshotTarget): Promise<void>;
+  /**
+   * `etcdutl snapshot status` of a saved snapshot, through the snap's app.
+   * @throws EtcdError (EtcdctlError) when the file is not a whole snapshot.
+   */
+  snapshotStatus(file: string): Promise<SnapshotStatus>;
+  /** The backups' object storage (the real one loads the S3 SDK on first use). */
+  objectStore: OpenObjectStore;
 }

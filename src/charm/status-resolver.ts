@@ -21,6 +21,8 @@ export type HookStatuses =
       readonly unit: readonly (CharmStatus | undefined)[];
       readonly app?: CharmStatus | undefined;
       readonly isLeader: boolean;
+      /** Backups cannot work (s3-credentials): shown after the cluster's own statuses. */
+      readonly backup?: CharmStatus | undefined;
     }
   /** The refresh step held the hook back (not ready, or a failed snap refresh). */
   | {
@@ -49,11 +51,15 @@ export function resolveHookStatus(hook: HookStatuses): ResolvedStatus {
       return { unit, app: hook.refresh.appStatus ?? unit };
     }
     case 'reconciled': {
-      const unit = reconciledUnitStatus(hook.refresh, hook.unit);
-      return { unit, app: hook.isLeader ? (hook.refresh.appStatus ?? hook.app ?? unit) : undefined };
+      const unit = reconciledUnitStatus(hook.refresh, [...hook.unit, hook.backup]);
+      return { unit, app: hook.isLeader ? (hook.refresh.appStatus ?? withBackup(hook.app, hook.backup) ?? unit) : undefined };
     }
   }
 }
+
+/** The cluster-wide status, unless the cluster is fine and backups are not: then that. */
+const withBackup = (app: CharmStatus | undefined, backup: CharmStatus | undefined): CharmStatus | undefined =>
+  backup !== undefined && (app === undefined || (app.name === 'active' && app.message === '')) ? backup : app;
 
 /**
  * The refresh step's high-priority status wins outright; its low-priority one

@@ -35,6 +35,10 @@ export interface MemberStatus {
   readonly dbSizeInUse: number;
   /** Errors the member reports about itself, e.g. an active alarm. */
   readonly errors: readonly string[];
+  /** Hex id of the cluster (the response header's), when the member said. */
+  readonly clusterId?: string | undefined;
+  /** The keyspace revision the member had applied when it answered. */
+  readonly revision?: number | undefined;
 }
 
 /** An active alarm, e.g. `{memberId: '8e9e05c52164694d', alarm: 'NOSPACE'}`. */

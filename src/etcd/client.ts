@@ -84,6 +84,7 @@ export class EtcdClient {
     const ep = normalizeEndpoint(endpoint);
     const s = await this.#call(ep, '/v3/maintenance/status', {}, statusResponseSchema, 'status');
     const memberId = s.header?.member_id ?? s.header?.memberId;
+    const clusterId = s.header?.cluster_id ?? s.header?.clusterId;
     if (memberId === undefined) throw new EtcdProtocolError(`status on ${ep}: no member id in header`, { endpoint: ep });
     return {
       endpoint: ep,
@@ -97,6 +98,8 @@ export class EtcdClient {
       dbSize: s.dbSize ?? 0,
       dbSizeInUse: s.dbSizeInUse ?? 0,
       errors: s.errors ?? [],
+      clusterId: clusterId === undefined ? undefined : memberIdFromDecimal(clusterId),
+      revision: s.header?.revision,
     };
   }
 

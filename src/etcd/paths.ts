@@ -5,6 +5,8 @@ export const SNAP_NAME = 'charmed-etcd';
 export const ETCD_SERVICE = `${SNAP_NAME}.etcd`;
 /** The snap's etcdctl app (found on PATH; /snap/bin on a real machine). */
 export const ETCDCTL_APP = `${SNAP_NAME}.etcdctl`;
+/** The snap's etcdutl app (3.5+ snaps). */
+export const ETCDUTL_APP = `${SNAP_NAME}.etcdutl`;
 
 /** Where the storages are mounted (metadata.yaml's `location`s, relative to the root), as Canonical's charm declares them. */
 export const DATA_STORAGE_LOCATION = '/var/snap/charmed-etcd/common/var/lib/etcd';

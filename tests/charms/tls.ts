@@ -9,10 +9,10 @@
  * in those is not mirrored on both sides.
  */
 import { z } from 'zod';
-import { parseJujuContext } from '../../lib/juju/context.js';
 import type { CharmMain } from '../../lib/juju/host.js';
+import { testCharmMain } from './main.js';
 import { isSecretNotFoundError } from '../../lib/juju/index.js';
-import { Model } from '../../lib/juju/model.js';
+import type { Model } from '../../lib/juju/model.js';
 import type { Relation } from '../../lib/juju/model/relation.js';
 import { createTestCa, loadTestCa, type TestCa } from '../support/test-ca.js';
 
@@ -90,15 +90,4 @@ async function route(model: Model): Promise<void> {
   model.unitStatus.set({ name: 'active', message: `${count} certificate(s) issued by CN=${config['ca-common-name']}` });
 }
 
-export const tlsProviderCharm: CharmMain = async (host) => {
-  const stderr = host.stderr ?? process.stderr;
-  try {
-    const model = new Model(parseJujuContext(host.env), host.tools);
-    await route(model);
-    await model.flush();
-    return 0;
-  } catch (error) {
-    stderr.write(`tls-provider: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
-};
+export const tlsProviderCharm: CharmMain = testCharmMain('tls-provider', route);

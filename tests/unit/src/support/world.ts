@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Context, REPO_ROOT, createState, storage } from '../../../../lib/juju/testing/index.js';
-import type { Bag, HarnessEvent, PeerRelation, RunResult, Secret, State } from '../../../../lib/juju/testing/index.js';
+import type { Bag, HarnessEvent, PeerRelation, Relation, RunResult, Secret, State } from '../../../../lib/juju/testing/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { CharmFile } from '../../../../lib/juju/testing/index.js';
 import { createCharm } from '../../../../src/charm/charm.js';
@@ -16,6 +16,7 @@ import type { RefreshStep } from '../../../../src/refresh/step.js';
 import { etcdRefreshStep } from '../../../../src/refresh/wiring.js';
 import { FakeEtcdCluster } from './fake-etcd.js';
 import { FakeSnap } from './fake-snap.js';
+import { FakeObjectStorage } from './fake-object-store.js';
 
 export const PEER_ID = 7;
 export const APP = 'charmed-etcd';
@@ -114,6 +115,10 @@ export class World {
   build: CharmBuild;
   /** Snapshots `etcdctl snapshot save` wrote, by path. */
   readonly snapshots: string[] = [];
+  /** Non-peer relations every unit sees (e.g. `s3-credentials`); the leader's app bag writes are copied back. */
+  otherRelations: Relation[] = [];
+  /** The object storage behind `s3-credentials` (accepts these credentials). */
+  readonly objectStorage = new FakeObjectStorage('test-access-key', 'test-secret-key');
   readonly #roots: string[] = [];
   readonly #yaml = charmYaml();
 
@@ -177,6 +182,11 @@ export class World {
         writeFileSync(file, JSON.stringify(this.cluster.list()));
         this.snapshots.push(file);
       },
+      snapshotStatus: async (file) => {
+        const keys = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
+        return { hash: 1, revision: 42, totalKey: keys.length, totalSize: 20480, version: '3.5.0' };
+      },
+      objectStore: this.objectStorage.open,
     };
     return effects;
   }
@@ -202,7 +212,7 @@ export class World {
     return createState({
       leader: this.leader === n,
       config: this.config,
-      relations: relation === undefined ? [] : [relation, this.refreshRelation(n)],
+      relations: relation === undefined ? [...this.otherRelations] : [relation, this.refreshRelation(n), ...this.otherRelations],
       plannedUnits: this.plannedUnits ?? this.units.size,
       workloadVersion: u.workloadVersion,
       secrets: this.secrets,
@@ -237,6 +247,12 @@ export class World {
     if (rrel !== undefined && rrel.kind === 'peer') {
       u.refreshBag = { ...rrel.localUnitData };
       if (this.leader === n) this.refreshAppBag = { ...rrel.localAppData };
+    }
+    if (this.leader === n) {
+      this.otherRelations = this.otherRelations.map((r) => {
+        const after = out.state.relations.find((o) => o.id === r.id);
+        return after !== undefined && after.kind === 'relation' ? { ...r, localAppData: { ...after.localAppData } } : r;
+      });
     }
     u.charmFiles = { ...out.state.charmFiles };
     u.workloadVersion = out.state.workloadVersion;
