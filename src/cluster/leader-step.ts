@@ -4,6 +4,7 @@ import { EtcdAuthFailedError } from '../etcd/errors/auth-failed-error.js';
 import { EtcdError } from '../etcd/errors/etcd-error.js';
 import { EtcdLearnerNotInSyncError } from '../etcd/errors/learner-not-in-sync-error.js';
 import { EtcdMemberNotFoundError } from '../etcd/errors/member-not-found-error.js';
+import { EtcdUnhealthyClusterError } from '../etcd/errors/unhealthy-cluster-error.js';
 import type { Member } from '../etcd/membership.js';
 import type { EtcdApi } from '../etcd/api.js';
 import type { Relation } from '../../lib/juju/index.js';
@@ -80,7 +81,12 @@ export async function leaderMembership(
   switch (step.kind) {
     case 'add-learner': {
       scope.log.info(`adding ${step.memberName} (${step.peerUrl}) as a learner`);
-      after = (await client.memberAdd(step.peerUrl, { learner: true })).members;
+      const added = await addLearner(ctx, client, step.peerUrl);
+      if (added === undefined) {
+        status = { name: 'waiting', message: `Waiting to add ${step.memberName}: etcd reports the cluster unhealthy` };
+      } else {
+        after = added;
+      }
       break;
     }
     case 'promote': {
@@ -118,6 +124,32 @@ export async function leaderMembership(
   if (clusterMembers.length > 0) relation.localAppData.set(APP_KEYS.clusterMembers, formatClusterMembers(clusterMembers));
   relation.localAppData.set(APP_KEYS.learningMember, after.find((m) => m.isLearner)?.id);
   return status;
+}
+
+/**
+ * etcd refuses a member add until its leader has been connected to a quorum
+ * for its HealthInterval (5 s, `mayAddMember` in server/etcdserver/server.go),
+ * which a member promoted or restarted a moment ago has not been yet.
+ */
+const ADD_SETTLE_MS = 12_000;
+const ADD_RETRY_MS = 1_000;
+
+/** Adds a learner, waiting out etcd's connectivity rule; undefined when etcd still refuses. */
+async function addLearner(ctx: LeaderContext, client: EtcdApi, peerUrl: string): Promise<readonly Member[] | undefined> {
+  const { effects, log } = ctx.scope;
+  const deadline = effects.now() + ADD_SETTLE_MS;
+  for (;;) {
+    try {
+      return (await client.memberAdd(peerUrl, { learner: true })).members;
+    } catch (error) {
+      if (!(error instanceof EtcdUnhealthyClusterError)) throw error;
+      if (effects.now() >= deadline) {
+        log.warn(`etcd still refuses to add ${peerUrl}: ${error.serverMessage}`);
+        return undefined;
+      }
+    }
+    await effects.sleep(ADD_RETRY_MS);
+  }
 }
 
 /**
