@@ -6,7 +6,8 @@ import type { Started } from '../../../../../lib/refresh/decide/walk.js';
 import { clusterSnapshot, NEW, OLD, type ClusterOptions, type UnitSpec } from '../support/fixtures.js';
 import { startedOf } from '../support/walk.js';
 
-const of = (options: Partial<ClusterOptions> & { units: UnitSpec[] }): Started => startedOf(clusterSnapshot({ self: 0, ...options }));
+type Options = Partial<ClusterOptions> & { readonly units: readonly UnitSpec[] };
+const of = (options: Options): Started => startedOf(clusterSnapshot({ self: 0, ...options, units: [...options.units] }));
 const allNew = [1, 0].map((n) => ({ n, snap: NEW.snap }));
 
 describe('completion', () => {
@@ -15,7 +16,7 @@ describe('completion', () => {
     ['idle, not the leader', { units: allNew, original: NEW }, false, false, false],
     ['idle, the leader records the originals', { units: allNew, original: NEW, leader: true }, false, false, true],
   ] as const)('%s', (_name, options, inProgress, completed, records) => {
-    const state = completion(of(options));
+    const state = completion(of(options as Options));
     expect(state.draft.inProgress).toBe(inProgress);
     expect(state.draft.refreshCompleted).toBe(completed);
     expect(state.own.lastCompleted !== undefined).toBe(!inProgress);
@@ -37,7 +38,7 @@ describe('health gate', () => {
     ['gate unset: a health check is asked for', { gate: false }, {}, 'need', false, undefined],
     ['a passing check opens it', { gate: false }, { healthCheck: { healthy: true } }, 'next', true, undefined],
     ['a failing check keeps it shut, with the reason', { gate: false }, { healthCheck: { healthy: false, reason: 'down' } }, 'next', false, 'down'],
-  ] as const)('%s', (_name, self, effects, kind, gate, failure) => {
+  ] as const)('%s', (_name, self: Partial<UnitSpec>, effects, kind, gate, failure) => {
     const state = completion(of({ units: [{ n: 1, snap: NEW.snap }, { n: 0, snap: NEW.snap, ...self }], original: NEW, effects, ...(self.snap === null ? { installed: null } : {}) }));
     const step = healthGate(state);
     expect(step.kind).toBe(kind);
@@ -53,7 +54,7 @@ describe('statuses', () => {
     ['outdated snap, workload down', { units: [{ n: 1, snap: NEW.snap }, { n: 0, snap: OLD.snap }], workloadRunning: false }, { name: 'waiting', message: 'etcd 3.5.16; Snap revision 12 (outdated); Charm revision 150' }],
     ['code not yet up to date', { units: [{ n: 1, snap: NEW.snap }, { n: 0, snap: OLD.snap }], codeUpToDate: false }, { name: 'maintenance', message: 'Waiting for Juju upgrade-charm or config-changed event. See `juju debug-log`' }],
   ] as const)('lower-priority unit status: %s', (_name, options, status) => {
-    expect(lowPriorityStatus(completion(of(options as Partial<ClusterOptions> & { units: UnitSpec[] })))).toEqual(status);
+    expect(lowPriorityStatus(completion(of(options as Options)))).toEqual(status);
   });
 
   test('the app status replaces an earlier one, and its log lines come only with the final pass', () => {
