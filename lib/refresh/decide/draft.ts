@@ -3,7 +3,7 @@
  * takes a draft and returns a new one. Small pure helpers add a log line, a
  * local-file operation or an action outcome; nothing here is mutated in place.
  */
-import type { LocalFileName } from '../constants.js';
+import { REFRESH_ACTIONS, type LocalFileName } from '../constants.js';
 import type { HistoryEntry, OriginalVersions } from '../databag.js';
 import type { PinnedVersions } from '../refresh-versions.js';
 import type { ActionOutcome, FileOp, InProgress, LogLevel, LogLine, RefreshEvent, SpecialOutcome, Status } from '../types.js';
@@ -42,7 +42,7 @@ export interface Draft {
   readonly originalsToWrite?: OriginalVersions;
 }
 
-const REFRESH_ACTION_NAMES: ReadonlySet<string> = new Set(['pre-refresh-check', 'force-refresh-start', 'resume-refresh']);
+const REFRESH_ACTION_NAMES: ReadonlySet<string> = new Set(REFRESH_ACTIONS);
 
 /** The empty draft: a refresh action starts as completed with no results. */
 export const emptyDraft = (event: RefreshEvent): Draft => ({
