@@ -13,6 +13,7 @@ export type EtcdApi = Pick<
   | 'memberRemove'
   | 'moveLeader'
   | 'alarmList'
+  | 'downgrade'
   | 'userAdd'
   | 'userGrantRole'
   | 'authEnable'
