@@ -59,7 +59,14 @@ const waitStorage = (client: EtcdClient, m: RunningMember, storage: string) =>
     return s;
   }, 60_000);
 
-/** Writes `count` keys under `prefix`, then checks every member holds all of them (serially, one member each). */
+/** Waits until `m` (a 3.6+ member) reports no downgrade enabled. */
+const downgradeEnds = (client: EtcdClient, m: RunningMember) =>
+  eventually(async () => {
+    const s = await client.status(m.clientUrl);
+    if (s.downgradeTarget !== undefined) throw new Error(`downgrade still enabled to ${s.downgradeTarget}`);
+  }, 60_000);
+
+/** Checks every member holds every key written, asking each member alone. */
 async function everyMemberHolds(members: readonly RunningMember[], keys: ReadonlyMap<string, string>): Promise<void> {
   for (const m of members) {
     const one = clusterClient([m], credentials);
@@ -144,10 +151,7 @@ describe('3.6.13 -> 3.5.30 through etcd downgrade, 3 members', () => {
     // The downgraded cluster upgrades again as any 3.5 cluster does (3.5.30 >= 3.5.26).
     for (const m of [c, b, a]) await restartAs(m, '3.6.13');
     await waitClusterVersion(members, '3.6.0');
-    await eventually(async () => {
-      const s = await client.status(c.clientUrl);
-      if (s.downgradeTarget !== undefined) throw new Error(`downgrade still enabled to ${s.downgradeTarget}`);
-    }, 60_000);
+    await downgradeEnds(client, c);
     await everyMemberHolds(members, written);
     for (const m of members) await stopMember(m);
   });
@@ -180,10 +184,7 @@ describe('3.7.3 -> 3.6.16 through etcd downgrade, 3 members', () => {
     }
     expect(await Promise.all(members.map(server))).toEqual(Array(3).fill(['3.6.16', '3.6.0']));
     // The last 3.6 member in, etcd ends the downgrade on its own.
-    await eventually(async () => {
-      const s = await client.status(a.clientUrl);
-      if (s.downgradeTarget !== undefined) throw new Error(`downgrade still enabled to ${s.downgradeTarget}`);
-    }, 60_000);
+    await downgradeEnds(client, a);
     await everyMemberHolds(members, written);
     for (const m of members) await stopMember(m);
   });

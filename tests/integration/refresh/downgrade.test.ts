@@ -11,12 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EtcdClient } from '../../../src/etcd/client.js';
 import { eventually } from '../etcd/etcd-process.js';
 import type { StatusJson } from '../../sim/status.js';
 import { buildCharmInto, createSimModel } from '../../sim/testing.js';
 import type { SimModel } from '../../sim/testing.js';
-import { rootPassword } from '../support/model-state.js';
+import { clusterVersion as clusterVersionOf, clusterVersionBecomes as becomes, downgradeTargets as targetsOf } from '../support/cluster-version.js';
 import { allActive, allOn, runAction, settle, simOk, withWriter } from '../support/steps.js';
 
 const APP = 'charmed-etcd';
@@ -28,33 +27,9 @@ const rev: Record<string, string> = {};
 const sim = (...args: string[]): Promise<string> => simOk(model, ...args);
 const etcdVersions = (s: StatusJson) => UNITS.map((u) => s.units[u]?.['etcd-version']);
 
-function rootClient(s: StatusJson): EtcdClient {
-  return new EtcdClient({
-    endpoints: UNITS.map((u) => `http://${s.units[u]?.address ?? ''}:2379`),
-    credentials: { user: 'root', password: rootPassword(model) },
-  });
-}
-
-/** The cluster version etcd reports (as root: auth is on). */
-async function clusterVersion(): Promise<string | undefined> {
-  return rootClient(await model.status()).clusterVersion();
-}
-
-/** Waits until etcd reports cluster version `want` (its leader moves it on its own schedule). */
-async function clusterVersionBecomes(want: string): Promise<string | undefined> {
-  return eventually(async () => {
-    const v = await clusterVersion();
-    if (v !== want) throw new Error(`cluster version ${v}, want ${want}`);
-    return v;
-  }, 120_000);
-}
-
-/** The downgrade target the 3.6+ members report; undefined when none is enabled. */
-async function downgradeTargets(): Promise<(string | undefined)[]> {
-  const s = await model.status();
-  const client = rootClient(s);
-  return Promise.all(UNITS.map(async (u) => (await client.status(`http://${s.units[u]?.address ?? ''}:2379`)).downgradeTarget));
-}
+const clusterVersion = () => clusterVersionOf(model);
+const clusterVersionBecomes = (want: string) => becomes(model, want);
+const downgradeTargets = () => targetsOf(model);
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'refresh-down-it-'));
