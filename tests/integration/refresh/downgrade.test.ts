@@ -1,10 +1,12 @@
 /**
  * Minor downgrades through etcd's own downgrade protocol on the simulator,
  * with real etcd, the real dispatch and bundle, and a client writing
- * throughout: a 3-unit application on the pinned 3.6.13 refreshed to a charm
- * revision pinned to 3.5.30, rolled back half-way (the rollback cancels the
- * downgrade), then completed; upgraded again to 3.6 and 3.7 and downgraded
- * 3.7.3 → 3.6.16. etcd itself reports the cluster version at each step.
+ * throughout: a 3-unit application on the pinned 3.6.13 upgraded to 3.7.3
+ * and downgraded to 3.6.16, then refreshed to a charm revision pinned to
+ * 3.5.30, rolled back half-way (the rollback cancels the downgrade), then
+ * completed. etcd itself reports the cluster version at each step. (3.7 comes
+ * first: a cluster that ran 3.5 cannot go on to 3.7 yet, see
+ * tests/integration/etcd/downgrade.test.ts.)
  * The etcd facts behind it: tests/integration/etcd/downgrade.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,10 +39,9 @@ beforeAll(async () => {
   model = await createSimModel({ units: 0, charmDir: charm, updateStatusInterval: '30s' });
   for (const [name, workload, version] of [
     ['3.6', '3.6.13', '3.6/1.0.0'],
-    ['3.5-down', '3.5.30', '3.5/1.2.0'],
-    ['3.6-up', '3.6.13', '3.6/1.1.0'],
     ['3.7', '3.7.3', '3.7/1.0.0'],
     ['3.6-down', '3.6.16', '3.6/1.2.0'],
+    ['3.5-down', '3.5.30', '3.5/1.2.0'],
   ] as const) {
     rev[name] = (await sim('publish', charm, '--workload', workload, '--charm-version', version)).trim();
   }
@@ -55,47 +56,9 @@ afterAll(async () => {
 });
 
 describe('minor downgrades through etcd downgrade', () => {
-  it('3.6.13 → 3.5.30 rolled back half-way: the rollback cancels the downgrade and the cluster version returns to 3.6', { timeout: 1_200_000 }, async () => {
-    const check = await runAction(model, `${APP}/leader`, 'pre-refresh-check');
-    expect(check.status).toBe('completed');
-    await withWriter(model, async () => {
-      // pause-after-unit-refresh=first (the default): unit 2 downgrades, then the refresh waits.
-      await sim('refresh', '--revision', rev['3.5-down']!);
-      const paused = await settle(model, (s) => s.application.message.startsWith('Refreshing. Check units >=2 are healthy'));
-      expect(paused.application.message).toBe(
-        `Refreshing. Check units >=2 are healthy & run \`resume-refresh\` on unit 1. To rollback, \`juju refresh --revision ${rev['3.6']}\``,
-      );
-      expect(etcdVersions(paused)).toEqual(['3.6.13', '3.6.13', '3.5.30']);
-      expect(paused.units[UNITS[2]!]).toMatchObject({ 'workload-status': 'active', message: `etcd 3.5.30 running; Snap revision 3; Charm revision ${rev['3.5-down']}` });
-      expect(paused.units[UNITS[0]!]).toMatchObject({ 'workload-status': 'active', message: `etcd 3.6.13 running; Snap revision 5 (outdated); Charm revision ${rev['3.5-down']}` });
-      expect(await clusterVersion()).toBe('3.5.0');
-      // The 3.6 members report the downgrade etcd runs; the 3.5 member has no such field.
-      expect(await downgradeTargets()).toEqual(['3.5.0', '3.5.0', undefined]);
-
-      await sim('refresh', '--revision', rev['3.6']!);
-      const back = await settle(model, allOn('3.6.13'));
-      expect(allActive(back)).toBe(true);
-    });
-    expect(await clusterVersionBecomes('3.6.0')).toBe('3.6.0');
-    expect(await downgradeTargets()).toEqual([undefined, undefined, undefined]);
-  });
-
-  it('3.6.13 → 3.5.30 completed: every member runs 3.5.30, the cluster version is 3.5, writes kept', { timeout: 1_200_000 }, async () => {
+  it('3.6.13 → 3.7.3, then downgraded 3.7.3 → 3.6.16: cluster version 3.6, etcd ends the downgrade, writes kept', { timeout: 1_800_000 }, async () => {
     await sim('config', 'pause-after-unit-refresh=none');
     await withWriter(model, async () => {
-      await sim('refresh', '--revision', rev['3.5-down']!);
-      const done = await settle(model, allOn('3.5.30'));
-      expect(allActive(done)).toBe(true);
-      expect(done.application).toMatchObject({ status: 'active', message: '' });
-    });
-    expect(await clusterVersion()).toBe('3.5.0');
-  });
-
-  it('upgraded again 3.5 → 3.6 → 3.7, then downgraded 3.7.3 → 3.6.16: cluster version 3.6, writes kept', { timeout: 1_800_000 }, async () => {
-    await withWriter(model, async () => {
-      await sim('refresh', '--revision', rev['3.6-up']!);
-      await settle(model, allOn('3.6.13'));
-      await clusterVersionBecomes('3.6.0');
       await sim('refresh', '--revision', rev['3.7']!);
       await settle(model, allOn('3.7.3'));
       await clusterVersionBecomes('3.7.0');
@@ -109,5 +72,42 @@ describe('minor downgrades through etcd downgrade', () => {
       const targets = await downgradeTargets();
       if (targets.some((t) => t !== undefined)) throw new Error(`downgrade still enabled: ${targets.join(',')}`);
     }, 120_000);
+    await sim('config', 'pause-after-unit-refresh=first');
+  });
+
+  it('3.6.16 → 3.5.30 rolled back half-way: the rollback cancels the downgrade and the cluster version returns to 3.6', { timeout: 1_200_000 }, async () => {
+    const check = await runAction(model, `${APP}/leader`, 'pre-refresh-check');
+    expect(check.status).toBe('completed');
+    await withWriter(model, async () => {
+      // pause-after-unit-refresh=first (the default): unit 2 downgrades, then the refresh waits.
+      await sim('refresh', '--revision', rev['3.5-down']!);
+      const paused = await settle(model, (s) => s.application.message.startsWith('Refreshing. Check units >=2 are healthy'));
+      expect(paused.application.message).toBe(
+        `Refreshing. Check units >=2 are healthy & run \`resume-refresh\` on unit 1. To rollback, \`juju refresh --revision ${rev['3.6-down']}\``,
+      );
+      expect(etcdVersions(paused)).toEqual(['3.6.16', '3.6.16', '3.5.30']);
+      expect(paused.units[UNITS[2]!]).toMatchObject({ 'workload-status': 'active', message: `etcd 3.5.30 running; Snap revision 3; Charm revision ${rev['3.5-down']}` });
+      expect(paused.units[UNITS[0]!]).toMatchObject({ 'workload-status': 'active', message: `etcd 3.6.16 running; Snap revision 6 (outdated); Charm revision ${rev['3.5-down']}` });
+      expect(await clusterVersion()).toBe('3.5.0');
+      // The 3.6 members report the downgrade etcd runs; the 3.5 member has no such field.
+      expect(await downgradeTargets()).toEqual(['3.5.0', '3.5.0', undefined]);
+
+      await sim('refresh', '--revision', rev['3.6-down']!);
+      const back = await settle(model, allOn('3.6.16'));
+      expect(allActive(back)).toBe(true);
+    });
+    expect(await clusterVersionBecomes('3.6.0')).toBe('3.6.0');
+    expect(await downgradeTargets()).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('3.6.16 → 3.5.30 completed: every member runs 3.5.30, the cluster version is 3.5, writes kept', { timeout: 1_200_000 }, async () => {
+    await sim('config', 'pause-after-unit-refresh=none');
+    await withWriter(model, async () => {
+      await sim('refresh', '--revision', rev['3.5-down']!);
+      const done = await settle(model, allOn('3.5.30'));
+      expect(allActive(done)).toBe(true);
+      expect(done.application).toMatchObject({ status: 'active', message: '' });
+    });
+    expect(await clusterVersion()).toBe('3.5.0');
   });
 });
