@@ -15,6 +15,7 @@ export type EtcdApi = Pick<
   | 'memberUpdate'
   | 'moveLeader'
   | 'alarmList'
+  | 'downgrade'
   | 'userAdd'
   | 'userGrantRole'
   | 'authEnable'

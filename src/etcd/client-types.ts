@@ -39,7 +39,14 @@ export interface MemberStatus {
   readonly clusterId?: string | undefined;
   /** The keyspace revision the member had applied when it answered. */
   readonly revision?: number | undefined;
+  /** 3.6+: the member's storage (db schema) version, e.g. "3.5.0"; undefined on 3.4/3.5. */
+  readonly storageVersion?: string | undefined;
+  /** 3.6+: the downgrade target (`major.minor.0`) while a downgrade is enabled; undefined otherwise or on 3.4/3.5. */
+  readonly downgradeTarget?: string | undefined;
 }
+
+/** The three actions of etcd's Maintenance Downgrade API (`etcdctl downgrade validate|enable|cancel`). */
+export type DowngradeAction = 'VALIDATE' | 'ENABLE' | 'CANCEL';
 
 /** An active alarm, e.g. `{memberId: '8e9e05c52164694d', alarm: 'NOSPACE'}`. */
 export interface Alarm {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type {
   Alarm,
+  DowngradeAction,
   EndpointHealth,
   EtcdClientOptions,
   EtcdCredentials,
@@ -20,6 +21,7 @@ import { gatewayRequest, isMemberLocalFailure, normalizeEndpoint } from './gatew
 import {
   alarmResponseSchema,
   authenticateResponseSchema,
+  downgradeResponseSchema,
   authStatusResponseSchema,
   emptyResponseSchema,
   healthResponseSchema,
@@ -100,6 +102,8 @@ export class EtcdClient {
       errors: s.errors ?? [],
       clusterId: clusterId === undefined ? undefined : memberIdFromDecimal(clusterId),
       revision: s.header?.revision,
+      storageVersion: s.storageVersion === undefined || s.storageVersion === '' ? undefined : s.storageVersion,
+      downgradeTarget: s.downgradeInfo?.enabled === true ? s.downgradeInfo.targetVersion : undefined,
     };
   }
 
@@ -189,6 +193,18 @@ export class EtcdClient {
         if (!(error instanceof EtcdNotLeaderError) || attempt > 0) throw error;
       }
     }
+  }
+
+  /**
+   * etcd's downgrade API (`/v3/maintenance/downgrade`, root only): VALIDATE or
+   * ENABLE a downgrade of the cluster version to `version` ("3.5"), or CANCEL
+   * the one in progress. Resolves with the cluster version etcd reports ("3.6").
+   * @throws EtcdServerError with etcd's own text when it refuses, e.g.
+   * "etcdserver: invalid downgrade target version" or "etcdserver: cluster has a downgrade job in progress".
+   */
+  async downgrade(action: DowngradeAction, version = ''): Promise<string | undefined> {
+    const r = await this.#anyCall('/v3/maintenance/downgrade', { action, version }, downgradeResponseSchema, `downgrade ${action.toLowerCase()}`);
+    return r.version;
   }
 
   async alarmList(): Promise<readonly Alarm[]> {

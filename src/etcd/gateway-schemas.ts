@@ -44,6 +44,10 @@ export const statusResponseSchema = z.object({
   raftAppliedIndex: u64Number.optional(),
   errors: z.array(z.string()).optional(),
   isLearner: z.boolean().optional(),
+  /** 3.6+: the schema version of the member's db file (moves to the cluster version after a delay). */
+  storageVersion: z.string().optional(),
+  /** 3.6+: a downgrade etcd was told to run (`downgrade enable`). */
+  downgradeInfo: z.object({ enabled: z.boolean().optional(), targetVersion: z.string().optional() }).optional(),
 });
 
 export const memberSchema = z.object({
@@ -94,6 +98,9 @@ export const rangeResponseSchema = z.object({
   count: u64Number.optional(),
   more: z.boolean().optional(),
 });
+
+/** `/v3/maintenance/downgrade` (3.5+ server, exposed by the gateway): the cluster version as `major.minor`. */
+export const downgradeResponseSchema = z.object({ header: headerSchema.optional(), version: z.string().optional() });
 
 export const putResponseSchema = z.object({ header: headerSchema.optional() });
 

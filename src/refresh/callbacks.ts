@@ -8,6 +8,7 @@ import { ETCD_SERVICE } from '../etcd/paths.js';
 import { readPinnedSnap } from '../etcd/pinned-snap.js';
 import { runPreRefreshChecks } from './pre-refresh-checks.js';
 import { clusterVersionRefusal } from './compat.js';
+import { prepareDowngrade } from './downgrade.js';
 import { judgeGateHealth, type GateFacts } from './gate-health.js';
 import { refreshConfigFile } from '../cluster/running-member.js';
 import { installedRevision } from '../etcd/snap.js';
@@ -41,6 +42,8 @@ export interface RefreshNotes {
   refusal?: string;
   /** What refreshSnap was asked to do in this hook. */
   attempted?: 'install' | 'refresh';
+  /** refreshSnap waits for etcd's downgrade to get where this unit may go (nothing was stopped; the hook is retried). */
+  waiting?: string;
 }
 
 /** refreshSnap declined: the target etcd could not start on this cluster. Nothing was stopped. */
@@ -56,6 +59,8 @@ export class RefreshRefusedError extends Error {
 export const REJOIN_TIMEOUT_MS = 30_000;
 export const RESTART_TIMEOUT_MS = 10_000;
 export const CLUSTER_VERSION_TIMEOUT_MS = 30_000;
+/** How long refreshSnap waits for etcd to lower the cluster version and migrate this member's storage. */
+export const DOWNGRADE_TIMEOUT_MS = 60_000;
 
 interface ClusterHandle {
   readonly client: EtcdApi;
@@ -153,7 +158,10 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
      * the snap to `revision` and holds it, re-renders the config, starts and
      * enables etcd (on the old revision if the refresh failed) and waits for it
      * to rejoin. Resolves with the installed revision; health is the gate's job.
-     * @throws RefreshRefusedError for a refused downgrade; the snap or etcd error otherwise.
+     * A minor downgrade first brings etcd's downgrade where this unit may go
+     * (src/refresh/downgrade.ts); what etcd refuses, or a wait that outlives
+     * its deadline, stops nothing.
+     * @throws RefreshRefusedError for a refused or not yet ready downgrade; the snap or etcd error otherwise.
      */
     async refreshSnap({ snapName, revision, install }) {
       notes.attempted = install ? 'install' : 'refresh';
@@ -168,6 +176,24 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
       const pinned = await readPinnedSnap(scope.model.context.charmDir, await scope.effects.architecture());
       const target = pinned.ok && pinned.snap.revision === revision ? pinned.snap.workload : undefined;
       if (c !== undefined && target !== undefined) {
+        // A minor downgrade goes through etcd's own protocol first; a rollback cancels it.
+        const downgrade = await prepareDowngrade(
+          {
+            client: c.client,
+            endpoints: c.endpoints,
+            endpoint: c.endpoint,
+            now: () => scope.effects.now(),
+            sleep: (ms) => scope.effects.sleep(ms),
+            log: (message) => scope.log.info(message),
+          },
+          target,
+          DOWNGRADE_TIMEOUT_MS,
+        );
+        if (!downgrade.ok) {
+          if ('waiting' in downgrade) notes.waiting = downgrade.waiting;
+          else notes.refusal = downgrade.refused;
+          throw new RefreshRefusedError('waiting' in downgrade ? downgrade.waiting : downgrade.refused);
+        }
         const refusal = clusterVersionRefusal(target, await clusterVersion(c.client, c.endpoints));
         if (refusal !== undefined) {
           notes.refusal = refusal;

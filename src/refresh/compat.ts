@@ -21,6 +21,15 @@ import { clusterVersionAllows, parseRelease } from '../etcd/version.js';
 export const MINOR_UPGRADE_FLOOR: Readonly<Record<string, number>> = { '3.5': 26, '3.6': 11 };
 
 /**
+ * The minors etcd can downgrade *from* with its own protocol (`downgrade
+ * validate|enable`, the Maintenance Downgrade API, new in the 3.6 server):
+ * etcd.io/docs/v3.6/downgrades/downgrade_3_6 and .../v3.7/downgrades/downgrade_3_7.
+ * 3.5 -> 3.4 is not one: etcd's 3.5 guide says a rolling downgrade with auth
+ * on (always on here) is not supported, as 3.5 changed auth's WAL entries.
+ */
+export const DOWNGRADABLE_MINORS: ReadonlySet<string> = new Set(['3.6', '3.7']);
+
+/**
  * Which etcd version changes an in-place refresh supports (the
  * `RefreshSpec.isWorkloadCompatible` of this charm). Pure.
  *
@@ -32,9 +41,14 @@ export const MINOR_UPGRADE_FLOOR: Readonly<Record<string, number>> = { '3.5': 26
  *   own Charmhub track, so the charm track must move the same way
  *   (`3.5/1.1.0` -> `3.6/1.0.0`). From a patch below {@link MINOR_UPGRADE_FLOOR}
  *   it is refused: refresh to a later patch of the same minor first.
- * - Refused: a minor downgrade (etcd refuses to start below the cluster
- *   version), skipping a minor, a major change, and anything that is not a
- *   plain `X.Y.Z` release (pre-releases, dev builds, unparsable text).
+ * - A minor downgrade by exactly one from a minor in {@link DOWNGRADABLE_MINORS}
+ *   (3.6 -> 3.5, 3.7 -> 3.6), with the track moving down the same way: the
+ *   refresh drives etcd's downgrade (src/refresh/downgrade.ts). The target
+ *   patch must be one the cluster may upgrade from again
+ *   ({@link MINOR_UPGRADE_FLOOR}: 3.5.26, 3.6.11).
+ * - Refused: any other minor downgrade (etcd refuses to start below the
+ *   cluster version), skipping a minor, a major change, and anything that is
+ *   not a plain `X.Y.Z` release (pre-releases, dev builds, unparsable text).
  *
  * A rollback during a minor upgrade never gets here (rollbacks skip the
  * check); refreshSnap guards it with the live cluster version instead
@@ -47,9 +61,15 @@ export function isEtcdWorkloadCompatible(oldVersion: string, newVersion: string,
   if (before === undefined || after === undefined) return refused;
   if (before.major !== after.major) return refused;
   if (before.minor === after.minor) return { compatible: true, trackChangeAllowed: false };
-  if (after.minor !== before.minor + 1) return refused;
-  const floor = MINOR_UPGRADE_FLOOR[`${before.major}.${before.minor}`];
-  if (floor !== undefined && before.patch < floor) return refused;
+  if (after.minor === before.minor - 1) {
+    if (!DOWNGRADABLE_MINORS.has(`${before.major}.${before.minor}`)) return refused;
+    const floor = MINOR_UPGRADE_FLOOR[`${after.major}.${after.minor}`];
+    if (floor !== undefined && after.patch < floor) return refused;
+  } else {
+    if (after.minor !== before.minor + 1) return refused;
+    const floor = MINOR_UPGRADE_FLOOR[`${before.major}.${before.minor}`];
+    if (floor !== undefined && before.patch < floor) return refused;
+  }
   if (tracks === undefined) return { compatible: true, trackChangeAllowed: true };
   if (tracks.oldTrack === tracks.newTrack) return refused;
   // Numeric tracks name the etcd minor they carry; they must match the versions.

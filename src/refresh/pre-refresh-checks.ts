@@ -15,6 +15,10 @@ import { installedRevision } from '../etcd/snap.js';
 import { sideFiles } from '../tls/files.js';
 import { peerUrl, peerAddress } from '../etcd/config.js';
 import { servesTls } from '../charm/peers.js';
+import type { EtcdApi } from '../etcd/api.js';
+import { EtcdServerError } from '../etcd/errors/server-error.js';
+import { readPinnedSnap } from '../etcd/pinned-snap.js';
+import { downgradeStep, etcdSays } from './downgrade.js';
 
 /**
  * The checks that must pass before the first unit refreshes (the
@@ -31,6 +35,7 @@ export const PRECHECK = {
   notInitialized: 'Cluster is not initialized',
   rollingRestart: 'Rolling restart in progress',
   snapshotFailed: 'Snapshot of the keyspace failed',
+  downgradeRefused: 'etcd refuses the downgrade',
 } as const;
 
 /** One unit of the peer relation as the check sees it. */
@@ -142,6 +147,8 @@ export async function runPreRefreshChecks(scope: CharmHook): Promise<PrecheckRep
     desiredConfigHash: parsed.ok ? tuningHash(parsed.config.tuning) : undefined,
   });
   if (problem !== undefined) return { ok: false, message: problem };
+  const refused = await downgradeRefusal(scope, client, self.clientUrl);
+  if (refused !== undefined) return { ok: false, message: refused };
 
   const file = path.join(scope.paths.archiveDir, `${SNAPSHOT_PREFIX}${timestamp(scope.effects.now())}.db`);
   try {
@@ -156,6 +163,32 @@ export async function runPreRefreshChecks(scope: CharmHook): Promise<PrecheckRep
   await pruneSnapshots(scope.paths.archiveDir);
   return { ok: true, snapshot: file };
 }
+
+/**
+ * When this charm's etcd is one minor below the cluster version (the checks
+ * run by the new charm as a downgrade starts), etcd's own `downgrade
+ * validate` for it: its refusal, quoted, is the failed check. A downgrade to
+ * that minor already enabled (a retried start) passes. Undefined otherwise.
+ */
+async function downgradeRefusal(scope: CharmHook, client: EtcdApi, endpoint: string): Promise<string | undefined> {
+  const pinned = await readPinnedSnap(scope.model.context.charmDir, await scope.effects.architecture());
+  const target = pinned.ok ? pinned.snap.workload : undefined;
+  if (target === undefined) return undefined;
+  try {
+    const cluster = (await client.version(endpoint)).cluster;
+    const step = downgradeStep({ target, clusterVersion: cluster, downgradeTarget: undefined, ownStorageVersion: undefined });
+    if (step.kind !== 'enable') return undefined;
+    if ((await client.status(endpoint)).downgradeTarget !== undefined) return undefined;
+    await client.downgrade('VALIDATE', step.version);
+    return undefined;
+  } catch (error) {
+    if (error instanceof EtcdServerError) return `${PRECHECK.downgradeRefused}: ${etcdSays(error)}`.slice(0, MAX);
+    if (error instanceof EtcdError) return unhealthy(`${self(endpoint)} down`);
+    throw error;
+  }
+}
+
+const self = (endpoint: string): string => endpoint.replace(/^https?:\/\//, '');
 
 /** `20250101T000000Z`: sorts by time, safe in a file name. */
 const timestamp = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

@@ -79,7 +79,11 @@ export function outcomeOf(run: RefreshRun, notes: RefreshNotes): RefreshOutcome 
   const unitStatus = toCharmStatus(run.unitStatusHigh) ?? refused;
   let statusCandidate: CharmStatus | undefined;
   let failHook: string | undefined;
-  if (decision.snapRefreshFailed && refused === undefined) {
+  if (decision.snapRefreshFailed && notes.waiting !== undefined) {
+    // etcd accepted the downgrade but is not there yet: nothing stopped; Juju retries the hook.
+    statusCandidate = { name: 'maintenance', message: notes.waiting.slice(0, MAX_STATUS) };
+    failHook = `${notes.waiting}; Juju retries this hook`;
+  } else if (decision.snapRefreshFailed && refused === undefined) {
     const pinned = decision.pinned;
     const installing = notes.attempted === 'install';
     statusCandidate = installing

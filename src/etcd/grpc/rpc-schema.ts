@@ -47,13 +47,18 @@ message StatusRequest {}
 message StatusResponse {
   ResponseHeader header = 1; string version = 2; int64 dbSize = 3; uint64 leader = 4; uint64 raftIndex = 5; uint64 raftTerm = 6;
   uint64 raftAppliedIndex = 7; repeated string errors = 8; int64 dbSizeInUse = 9; bool isLearner = 10; string storageVersion = 11; int64 dbSizeQuota = 12;
+  DowngradeInfo downgradeInfo = 13;
 }
+message DowngradeInfo { bool enabled = 1; string targetVersion = 2; }
+message DowngradeRequest { enum DowngradeAction { VALIDATE = 0; ENABLE = 1; CANCEL = 2; } DowngradeAction action = 1; string version = 2; }
+message DowngradeResponse { ResponseHeader header = 1; string version = 2; }
 message MoveLeaderRequest { uint64 targetID = 1; }
 message HeaderOnly { ResponseHeader header = 1; }
 service Maintenance {
   rpc Alarm(AlarmRequest) returns (AlarmResponse);
   rpc Status(StatusRequest) returns (StatusResponse);
   rpc MoveLeader(MoveLeaderRequest) returns (HeaderOnly);
+  rpc Downgrade(DowngradeRequest) returns (DowngradeResponse);
 }
 
 message Empty {}
@@ -102,6 +107,7 @@ export const GATEWAY_ROUTES: Readonly<Record<string, readonly [service: string, 
   '/v3/maintenance/alarm': ['Maintenance', 'Alarm'],
   '/v3/maintenance/status': ['Maintenance', 'Status'],
   '/v3/maintenance/transfer-leadership': ['Maintenance', 'MoveLeader'],
+  '/v3/maintenance/downgrade': ['Maintenance', 'Downgrade'],
   '/v3/auth/enable': ['Auth', 'AuthEnable'],
   '/v3/auth/authenticate': ['Auth', 'Authenticate'],
   '/v3/auth/status': ['Auth', 'AuthStatus'],

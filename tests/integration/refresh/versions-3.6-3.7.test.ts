@@ -3,19 +3,18 @@
  * real etcd and a client writing throughout: the minor upgrade 3.5.30 → 3.6.13
  * (the charm track moving with it), a rollback half-way through it, patches
  * within 3.6 both ways, the minor upgrade 3.6 → 3.7, and a forced refresh
- * back to 3.5 once the cluster version is 3.6, refused before anything stops.
+ * down two minors (to 3.4) once the cluster version is 3.6, refused before
+ * anything stops (one minor down is etcd's downgrade: refresh/downgrade.test.ts).
  * etcd itself reports the cluster version at each step.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EtcdClient } from '../../../src/etcd/client.js';
-import { eventually } from '../etcd/etcd-process.js';
 import type { StatusJson } from '../../sim/status.js';
 import { buildCharmInto, createSimModel } from '../../sim/testing.js';
 import type { SimModel } from '../../sim/testing.js';
-import { rootPassword } from '../support/model-state.js';
+import { clusterVersion as clusterVersionOf, clusterVersionBecomes as becomes } from '../support/cluster-version.js';
 import { allActive, allOn, runAction, settle, simOk, withWriter } from '../support/steps.js';
 
 const APP = 'charmed-etcd';
@@ -27,24 +26,8 @@ const rev: Record<string, string> = {};
 const sim = (...args: string[]): Promise<string> => simOk(model, ...args);
 const etcdVersions = (s: StatusJson) => UNITS.map((u) => s.units[u]?.['etcd-version']);
 
-/** The cluster version etcd reports (as root: auth is on). */
-async function clusterVersion(): Promise<string | undefined> {
-  const s = await model.status();
-  const client = new EtcdClient({
-    endpoints: UNITS.map((u) => `http://${s.units[u]?.address ?? ''}:2379`),
-    credentials: { user: 'root', password: rootPassword(model) },
-  });
-  return client.clusterVersion();
-}
-
-/** Waits until etcd reports cluster version `want`: its leader raises it on its own schedule after the last member's restart. */
-async function clusterVersionBecomes(want: string): Promise<string | undefined> {
-  return eventually(async () => {
-    const v = await clusterVersion();
-    if (v !== want) throw new Error(`cluster version ${v}, want ${want}`);
-    return v;
-  }, 120_000);
-}
+const clusterVersion = () => clusterVersionOf(model);
+const clusterVersionBecomes = (want: string) => becomes(model, want);
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'refresh-36-it-'));
@@ -55,7 +38,7 @@ beforeAll(async () => {
     ['3.6', '3.6.13', '3.6/1.0.0'],
     ['3.6-patch', '3.6.16', '3.6/1.1.0'],
     ['3.6-back', '3.6.13', '3.6/1.2.0'],
-    ['3.5-forced', '3.5.30', '3.5/1.2.0'],
+    ['3.4-forced', '3.4.23', '3.4/1.0.0'],
     ['3.7', '3.7.3', '3.7/1.0.0'],
   ] as const) {
     rev[name] = (await sim('publish', charm, '--workload', workload, '--charm-version', version)).trim();
@@ -89,15 +72,15 @@ describe('refreshes to and within etcd 3.6, and on to 3.7', () => {
     expect(await clusterVersionBecomes('3.6.0')).toBe('3.6.0');
   });
 
-  it('a forced refresh back to 3.5.30 once the cluster version is 3.6 is refused before any member stops', { timeout: 600_000 }, async () => {
+  it('a forced refresh down two minors to 3.4.23 once the cluster version is 3.6 is refused before any member stops', { timeout: 600_000 }, async () => {
     expect(await clusterVersionBecomes('3.6.0')).toBe('3.6.0');
-    await sim('refresh', '--revision', rev['3.5-forced']!);
+    await sim('refresh', '--revision', rev['3.4-forced']!);
     await settle(model, (s) => s.application.message.startsWith('Refresh incompatible'));
     const forced = await runAction(model, `${APP}/2`, 'force-refresh-start', 'check-compatibility=false');
     expect(forced.results['result']).toBe('Refresh started. Failed to refresh unit 2. Unit 2 will retry refresh on the next Juju event');
     const refused = await settle(model, (s) => s.units[UNITS[2]!]?.['workload-status'] === 'blocked');
     expect(refused.units[UNITS[2]!]).toMatchObject({
-      message: 'Cannot refresh to etcd 3.5.30: cluster version is 3.6.0, etcd would not start',
+      message: 'Cannot refresh to etcd 3.4.23: cluster version is 3.6.0, etcd would not start',
       'etcd-version': '3.6.13',
     });
     expect(etcdVersions(refused)).toEqual(['3.6.13', '3.6.13', '3.6.13']);

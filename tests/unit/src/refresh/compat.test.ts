@@ -41,8 +41,16 @@ describe('which refreshes the etcd charm supports', () => {
     ['3.6 -> 3.7 from 3.6.11', '3.6/1.0.0', '3.7/1.0.0', '3.6.11', '3.7.3', true],
     ['3.6 -> 3.7 from below 3.6.11', '3.6/1.0.0', '3.7/1.0.0', '3.6.10', '3.7.3', false],
     ['3.6 -> 3.7 within one track', '3.6/1.0.0', '3.6/1.1.0', '3.6.16', '3.7.3', false],
-    ['3.7 -> 3.6 (minor downgrade)', '3.7/1.0.0', '3.6/1.2.0', '3.7.3', '3.6.16', false],
-    ['3.6 -> 3.5 (minor downgrade)', '3.6/1.0.0', '3.5/1.2.0', '3.6.13', '3.5.30', false],
+    // Minor downgrades through etcd's downgrade protocol (tests/integration/etcd/downgrade.test.ts)
+    ['3.7 -> 3.6 with the track moving down the same way', '3.7/1.0.0', '3.6/1.2.0', '3.7.3', '3.6.16', true],
+    ['3.6 -> 3.5 with the track moving down the same way', '3.6/1.0.0', '3.5/1.2.0', '3.6.13', '3.5.30', true],
+    ['3.6 -> 3.5 to the lowest 3.5 patch that can upgrade again', '3.6/1.0.0', '3.5/1.2.0', '3.6.13', '3.5.26', true],
+    ['3.6 -> 3.5 to a 3.5 patch that could not upgrade again', '3.6/1.0.0', '3.5/1.2.0', '3.6.13', '3.5.16', false],
+    ['3.7 -> 3.6 to below 3.6.11', '3.7/1.0.0', '3.6/1.2.0', '3.7.3', '3.6.10', false],
+    ['3.6 -> 3.5 within one track', '3.6/1.0.0', '3.6/1.1.0', '3.6.13', '3.5.30', false],
+    ['3.6 -> 3.5 with the track moving elsewhere', '3.6/1.0.0', '3.4/1.0.0', '3.6.13', '3.5.30', false],
+    ['3.5 -> 3.4 (etcd: no rolling downgrade with auth on)', '3.5/1.0.0', '3.4/1.1.0', '3.5.30', '3.4.23', false],
+    ['3.7 -> 3.5 (two minors down)', '3.7/1.0.0', '3.5/1.2.0', '3.7.3', '3.5.30', false],
     ['3.5 -> 3.7 (a minor skipped)', '3.5/1.1.0', '3.7/1.0.0', '3.5.30', '3.7.3', false],
   ])('%s: %s -> %s with etcd %s -> %s is %s', (_name, oldCharm, newCharm, oldWorkload, newWorkload, expected) => {
     expect(verdict(oldCharm, newCharm, oldWorkload, newWorkload)).toBe(expected);
@@ -53,6 +61,9 @@ describe('which refreshes the etcd charm supports', () => {
     expect(isEtcdWorkloadCompatible('3.4.23', '3.5.16')).toEqual({ compatible: true, trackChangeAllowed: true });
     expect(isEtcdWorkloadCompatible('3.4.23', '3.5.16', { oldTrack: 'latest', newTrack: 'stable-3' })).toEqual({ compatible: true, trackChangeAllowed: true });
     expect(isEtcdWorkloadCompatible('3.5.16', '3.4.23').compatible).toBe(false);
+    expect(isEtcdWorkloadCompatible('3.6.13', '3.5.30')).toEqual({ compatible: true, trackChangeAllowed: true });
+    expect(isEtcdWorkloadCompatible('3.7.3', '3.6.16', { oldTrack: '3.7', newTrack: '3.6' })).toEqual({ compatible: true, trackChangeAllowed: true });
+    expect(isEtcdWorkloadCompatible('3.7.3', '3.6.16', { oldTrack: '3.7', newTrack: '3.7' }).compatible).toBe(false);
     expect(isEtcdWorkloadCompatible('v3.5.16', '3.5.16').compatible).toBe(false);
     expect(isEtcdWorkloadCompatible('3.5', '3.5.16').compatible).toBe(false);
   });

@@ -1,8 +1,9 @@
 /**
  * The wired charm through the etcd 3.5 -> 3.6 -> 3.7 refreshes on the
  * harness: which refreshes start, the config each unit renders for the etcd
- * its snap runs, and the cluster-version guard on going back a minor. The
- * etcd facts behind them are measured in tests/integration/etcd/upgrade-36-37.test.ts.
+ * its snap runs, the cluster-version guard on going back a minor, and minor
+ * downgrades through etcd's downgrade protocol. The etcd facts behind them are
+ * measured in tests/integration/etcd/upgrade-36-37.test.ts and downgrade.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
@@ -66,23 +67,60 @@ describe('3.5 -> 3.6', () => {
     expect(world.appStatus).toEqual({ status: 'active', message: '' });
   });
 
-  it('once every member runs 3.6, forcing a refresh back to 3.5.30 is refused before any member stops', async () => {
+  it('once every member runs 3.6, the 3.5.30 charm downgrades through etcd: enabled once, members replaced highest first, config for 3.5', async () => {
     await deployed(BUILDS.etcd3530, 'none');
     await world.refreshCharm(BUILDS.etcd3613, [2, 1, 0]);
     await world.settle();
     expect(world.cluster.clusterVersion).toBe('3.6');
-    await world.refreshCharm(BUILDS.etcd3530);
+    world.cluster.calls.length = 0;
+    await world.refreshCharm(BUILDS.etcd3530, [2, 1, 0]);
     await world.settle();
-    // A minor downgrade: incompatible, nothing refreshes.
-    expect(world.appStatus).toEqual({ status: 'blocked', message: 'Refresh incompatible. Rollback with `juju refresh --revision 13`' });
+    expect(versions()).toEqual(['3.5.30', '3.5.30', '3.5.30']);
+    expect(revisions()).toEqual(['3', '3', '3']);
+    expect([0, 1, 2].map(dialectOf)).toEqual([FOR_35, FOR_35, FOR_35]);
+    expect(world.cluster.clusterVersion).toBe('3.5');
+    // Validated and enabled once, by the first unit; etcd ended it once every member ran 3.5.
+    expect(world.cluster.calls.filter((c) => c.op === 'downgrade').map((c) => c.args)).toEqual([
+      ['VALIDATE', '3.5'],
+      ['VALIDATE', '3.5'],
+      ['ENABLE', '3.5'],
+    ]);
+    expect(world.cluster.downgradeTarget).toBeUndefined();
+    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+  });
+
+  it('a downgrade rolled back half-way: the rollback cancels it and the cluster version returns to 3.6', async () => {
+    await deployed(BUILDS.etcd3613);
+    await world.refreshCharm(BUILDS.etcd3530, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.6.13', '3.6.13', '3.5.30']);
+    expect(world.cluster.clusterVersion).toBe('3.5');
+    expect(world.cluster.downgradeTarget).toBe('3.5');
+    expect(world.appStatus.message).toMatch(/^Refreshing\. Check units >=2 are healthy & run `resume-refresh` on unit 1/);
+
+    await world.refreshCharm(BUILDS.etcd3613, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.6.13', '3.6.13', '3.6.13']);
+    expect(world.cluster.calls.filter((c) => c.op === 'downgrade').map((c) => c.args[0])).toContain('CANCEL');
+    expect(world.cluster.downgradeTarget).toBeUndefined();
+    expect(world.cluster.clusterVersion).toBe('3.6');
+    expect([0, 1, 2].map(dialectOf)).toEqual([FOR_36, FOR_36, FOR_36]);
+    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+  });
+
+  it('3.5 -> 3.4 stays refused (etcd: no rolling downgrade from 3.5 with auth on), before any member stops even when forced', async () => {
+    await deployed(BUILDS.etcd3530);
+    expect(world.cluster.clusterVersion).toBe('3.5');
+    await world.refreshCharm(BUILDS.etcd3423);
+    await world.settle();
+    expect(world.appStatus).toEqual({ status: 'blocked', message: 'Refresh incompatible. Rollback with `juju refresh --revision 11`' });
     const stopsBefore = world.unit(2).snap.calls.filter((c) => c.startsWith('stop')).length;
-    const forced = await world.action(2, 'force-refresh-start', { 'check-compatibility': false });
-    expect(forced.actionResult).toMatchObject({ status: 'completed', results: { result: 'Refresh started. Failed to refresh unit 2. Unit 2 will retry refresh on the next Juju event' } });
+    await world.action(2, 'force-refresh-start', { 'check-compatibility': false });
     await world.hook(2, 'update-status');
-    expect(world.unit(2).unitStatus).toEqual({ status: 'blocked', message: 'Cannot refresh to etcd 3.5.30: cluster version is 3.6.0, etcd would not start' });
+    expect(world.unit(2).unitStatus).toEqual({ status: 'blocked', message: 'Cannot refresh to etcd 3.4.23: cluster version is 3.5.0, etcd would not start' });
     expect(world.unit(2).snap.calls.filter((c) => c.startsWith('stop')).length).toBe(stopsBefore);
-    expect(world.cluster.isRunning('charmed-etcd2')).toBe(true);
-    expect(revisions()).toEqual(['5', '5', '5']);
+    expect(world.cluster.calls.some((c) => c.op === 'downgrade' && c.args[0] === 'ENABLE')).toBe(false);
+    expect(revisions()).toEqual(['3', '3', '3']);
   });
 
   it('from 3.5.16 is incompatible: etcd below 3.5.26 must first refresh to a later 3.5 patch', async () => {
@@ -116,7 +154,7 @@ describe('patches within 3.6', () => {
 });
 
 describe('3.6 -> 3.7', () => {
-  it('3.6.16 -> 3.7.3 completes; going back to 3.6.16 works while the cluster is 3.6 and is refused once it is 3.7', async () => {
+  it('3.6.16 -> 3.7.3 completes; going back to 3.6.16 works while the cluster is 3.6, and through etcd downgrade once it is 3.7', async () => {
     await deployed(BUILDS.etcd3616);
     await world.refreshCharm(BUILDS.etcd373, [2, 1, 0]);
     await world.settle();
@@ -133,10 +171,19 @@ describe('3.6 -> 3.7', () => {
     expect(world.cluster.clusterVersion).toBe('3.7');
     expect(world.appStatus).toEqual({ status: 'active', message: '' });
 
-    await world.refreshCharm(BUILDS.etcd3616);
+    // Once the cluster is 3.7, going back to 3.6.16 is etcd's downgrade.
+    await world.refreshCharm(BUILDS.etcd3616, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
+    expect(world.cluster.clusterVersion).toBe('3.6');
+    expect(world.cluster.downgradeTarget).toBeUndefined();
+    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+
+    // Skipping a minor on the way down (3.6 -> 3.4, forced past the compatibility check) is refused before anything stops.
+    await world.refreshCharm(BUILDS.etcd3423);
     await world.action(2, 'force-refresh-start', { 'check-compatibility': false });
     await world.hook(2, 'update-status');
-    expect(world.unit(2).unitStatus).toEqual({ status: 'blocked', message: 'Cannot refresh to etcd 3.6.16: cluster version is 3.7.0, etcd would not start' });
-    expect(versions()).toEqual(['3.7.3', '3.7.3', '3.7.3']);
+    expect(world.unit(2).unitStatus).toEqual({ status: 'blocked', message: 'Cannot refresh to etcd 3.4.23: cluster version is 3.6.0, etcd would not start' });
+    expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
   });
 });

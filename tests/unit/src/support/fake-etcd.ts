@@ -5,7 +5,7 @@
  * which implements the charm's EtcdApi with the real client's error classes.
  */
 import yaml from 'js-yaml';
-import type { Alarm, EndpointHealth, EtcdCredentials, MemberStatus, VersionInfo } from '../../../../src/etcd/client-types.js';
+import type { Alarm, DowngradeAction, EndpointHealth, EtcdCredentials, MemberStatus, VersionInfo } from '../../../../src/etcd/client-types.js';
 import { EtcdAuthFailedError } from '../../../../src/etcd/errors/auth-failed-error.js';
 import { EtcdLearnerNotInSyncError } from '../../../../src/etcd/errors/learner-not-in-sync-error.js';
 import { EtcdMemberNotFoundError } from '../../../../src/etcd/errors/member-not-found-error.js';
@@ -14,6 +14,11 @@ import { EtcdTooManyLearnersError } from '../../../../src/etcd/errors/too-many-l
 import { EtcdUnreachableError } from '../../../../src/etcd/errors/unreachable-error.js';
 import type { Member } from '../../../../src/etcd/membership.js';
 import type { EtcdApi, EtcdConnect } from '../../../../src/etcd/api.js';
+
+const atLeast36 = (version: string): boolean => {
+  const [major, minor] = version.split('.').map(Number) as [number, number];
+  return major > 3 || (major === 3 && minor >= 6);
+};
 
 interface FakeMember {
   id: string;
@@ -52,6 +57,8 @@ export class FakeEtcdCluster {
   clusterVersion: string | undefined;
   /** Active alarms. */
   alarms: Alarm[] = [];
+  /** `major.minor` of the downgrade etcd was told to run (`downgrade enable`); undefined when none. */
+  downgradeTarget: string | undefined;
   /** Why the last start failed, as etcd would log it. */
   lastStartError: string | undefined;
   #nextId = 0x8e9e05c52164694dn;
@@ -125,6 +132,12 @@ export class FakeEtcdCluster {
     minors.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     const lowest = minors[0]!;
     const next = `${lowest[0]}.${lowest[1]}`;
+    if (this.downgradeTarget !== undefined) {
+      // etcd holds the cluster version at the target, and ends the downgrade once every member runs it.
+      this.clusterVersion = this.downgradeTarget;
+      if (minors.every(([ma, mi]) => `${ma}.${mi}` === this.downgradeTarget)) this.downgradeTarget = undefined;
+      return;
+    }
     const current = this.clusterVersion?.split('.').map(Number) as [number, number] | undefined;
     if (current === undefined || lowest[0] > current[0] || (lowest[0] === current[0] && lowest[1] > current[1])) this.clusterVersion = next;
   }
@@ -205,6 +218,13 @@ export class FakeEtcdCluster {
           dbSize: 20480,
           dbSizeInUse: 16384,
           errors: [],
+          // 3.6+ report these; the fake's storage follows the cluster version at once.
+          ...(atLeast36(m.version)
+            ? {
+                storageVersion: cluster.clusterVersion === undefined ? undefined : `${cluster.clusterVersion}.0`,
+                downgradeTarget: cluster.downgradeTarget === undefined ? undefined : `${cluster.downgradeTarget}.0`,
+              }
+            : {}),
         };
       },
       async health(endpoint: string): Promise<EndpointHealth> {
@@ -265,6 +285,26 @@ export class FakeEtcdCluster {
         const t = cluster.members.get(targetId);
         if (t === undefined || t.isLearner || !t.running) throw serverError(EtcdServerError, 'etcdserver: bad leader transferee');
         cluster.leaderId = targetId;
+      },
+      /** etcd's rules (server/etcdserver/version/version.go): one minor below the cluster version, one job at a time. */
+      async downgrade(action: DowngradeAction, version = '') {
+        any(`downgrade ${action.toLowerCase()}`);
+        record('downgrade', action, version);
+        const cv = cluster.clusterVersion;
+        if (action === 'CANCEL') {
+          cluster.downgradeTarget = undefined;
+          cluster.#decideClusterVersion();
+          return cluster.clusterVersion;
+        }
+        const [tm, tn] = version.split('.').map(Number);
+        const [cm, cn] = (cv ?? '').split('.').map(Number);
+        if (cv === undefined || tm !== cm || tn !== (cn ?? 0) - 1) throw serverError(EtcdServerError, 'etcdserver: invalid downgrade target version');
+        if (cluster.downgradeTarget !== undefined) throw serverError(EtcdServerError, 'etcdserver: cluster has a downgrade job in progress');
+        if (action === 'ENABLE') {
+          cluster.downgradeTarget = `${tm}.${tn}`;
+          cluster.#decideClusterVersion();
+        }
+        return cv;
       },
       async alarmList(): Promise<readonly Alarm[]> {
         any('alarm list', false);
