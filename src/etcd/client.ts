@@ -64,6 +64,10 @@ export class EtcdClient {
   readonly #fetch: FetchLike;
   /** undefined: not authenticated yet; null: no credentials or auth is off. */
   #token: string | null | undefined;
+  /** The authentication under way: concurrent requests share it (each one costs etcd a bcrypt). */
+  #authenticating: Promise<string | null> | undefined;
+  /** Bumped whenever the token is dropped, so an authentication begun before does not bring it back. */
+  #tokenGeneration = 0;
   #preferred = 0;
 
   constructor(options: EtcdClientOptions) {
@@ -224,7 +228,7 @@ export class EtcdClient {
   /** Turns auth on (needs a `root` user holding the `root` role). Later requests authenticate. */
   async authEnable(): Promise<void> {
     await this.#anyCall('/v3/auth/enable', {}, emptyResponseSchema, 'auth enable');
-    if (this.#credentials !== undefined) this.#token = undefined;
+    if (this.#credentials !== undefined) this.#dropToken();
   }
 
   /** Sets `name`'s password; when it is this client's user, the client switches to the new password. */
@@ -232,7 +236,7 @@ export class EtcdClient {
     await this.#anyCall('/v3/auth/user/changepw', { name, password }, putResponseSchema, 'user passwd');
     if (this.#credentials?.user === name) {
       this.#credentials = { user: name, password };
-      this.#token = undefined;
+      this.#dropToken();
     }
   }
 
@@ -292,7 +296,7 @@ export class EtcdClient {
       } catch (error) {
         const retry = error instanceof EtcdPermissionDeniedError && error.unauthenticated && this.#credentials !== undefined && attempt === 0;
         if (!retry) throw error;
-        this.#token = undefined;
+        this.#dropToken();
       }
     }
   }
@@ -337,11 +341,41 @@ export class EtcdClient {
     throw new EtcdError(`${operation}: every endpoint failed: ${summary}`, { cause: last });
   }
 
-  /** The token to send to `endpoint`: authenticates there (or elsewhere if it cannot) when none is held. */
+  /**
+   * The token to send to `endpoint`: authenticates there (or elsewhere if it
+   * cannot) when none is held. Requests started together (a health probe sends
+   * three) wait for one authentication rather than each paying etcd's bcrypt.
+   */
   async #ensureToken(endpoint: string): Promise<string | null> {
     if (this.#token !== undefined) return this.#token;
     const credentials = this.#credentials;
     if (credentials === undefined) return (this.#token = null);
+    if (this.#authenticating === undefined) {
+      const generation = this.#tokenGeneration;
+      const pending = this.#authenticate(endpoint, credentials).then((token) => {
+        if (this.#tokenGeneration === generation) this.#token = token;
+        return token;
+      });
+      this.#authenticating = pending;
+      void pending.then(
+        () => this.#clearAuthenticating(pending),
+        () => this.#clearAuthenticating(pending),
+      );
+    }
+    return this.#authenticating;
+  }
+
+  #dropToken(): void {
+    this.#token = undefined;
+    this.#authenticating = undefined;
+    this.#tokenGeneration++;
+  }
+
+  #clearAuthenticating(pending: Promise<string | null>): void {
+    if (this.#authenticating === pending) this.#authenticating = undefined;
+  }
+
+  async #authenticate(endpoint: string, credentials: EtcdCredentials): Promise<string | null> {
     const order = [endpoint, ...this.#endpoints.filter((e) => e !== endpoint)];
     let lastError: unknown;
     for (const ep of order) {
@@ -353,11 +387,9 @@ export class EtcdClient {
           body: { name: credentials.user, password: credentials.password },
           schema: authenticateResponseSchema,
         });
-        return (this.#token = r.token);
+        return r.token;
       } catch (error) {
-        if (error instanceof EtcdServerError && /authentication is not enabled/.test(error.serverMessage)) {
-          return (this.#token = null);
-        }
+        if (error instanceof EtcdServerError && /authentication is not enabled/.test(error.serverMessage)) return null;
         const moveOn = error instanceof EtcdUnreachableError || (error instanceof EtcdServerError && isMemberLocalFailure(error));
         if (!moveOn) throw error;
         lastError = error;
