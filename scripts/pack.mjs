@@ -1,7 +1,7 @@
 // Zips the built charm (build/charm, see build.mjs) and the repo's charm files
 // into charmed-etcd_amd64.charm, as `charmcraft pack` would lay it out.
 // Usage: node scripts/pack.mjs [--bundle-node] [--build DIR] [--out FILE]
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -34,6 +34,18 @@ export function renderManifest({ now = new Date() } = {}) {
 }
 
 /**
+ * The bundle's files under `buildDir/dist`, relative to it: the entry
+ * `charm.js` and the chunks it loads on demand (`chunks/*.js`). Just the entry
+ * when nothing is built yet, so the pack names it as missing.
+ */
+export function distFiles(buildDir) {
+  const dist = path.join(buildDir, 'dist');
+  if (!existsSync(dist)) return ['charm.js'];
+  const files = readdirSync(dist, { recursive: true }).map(String).filter((name) => statSync(path.join(dist, name)).isFile());
+  return files.map((name) => name.split(path.sep).join('/')).sort();
+}
+
+/**
  * What goes into the .charm: `{ name, mode, file }` (copied from disk) or
  * `{ name, mode, data }` (generated). `nodeBinary` (default: this Node) is
  * added as runtime/node/bin/node when `bundleNode` is set.
@@ -47,7 +59,7 @@ export function charmEntries({
 } = {}) {
   const entries = [
     { name: 'dispatch', mode: EXECUTABLE, file: path.join(buildDir, 'dispatch') },
-    { name: 'dist/charm.js', mode: EXECUTABLE, file: path.join(buildDir, 'dist', 'charm.js') },
+    ...distFiles(buildDir).map((name) => ({ name: `dist/${name}`, mode: name === 'charm.js' ? EXECUTABLE : REGULAR, file: path.join(buildDir, 'dist', name) })),
     { name: 'metadata.yaml', mode: REGULAR, file: path.join(root, 'metadata.yaml') },
     { name: 'config.yaml', mode: REGULAR, file: path.join(root, 'config.yaml') },
     { name: 'actions.yaml', mode: REGULAR, file: path.join(root, 'actions.yaml') },

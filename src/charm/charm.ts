@@ -1,14 +1,12 @@
 import type { Logger } from 'pino';
 import { createJujuLogger, Model, parseJujuContext } from '../../lib/juju/index.js';
 import type { CharmMain, HookHost, HookToolRunner, JujuContext } from '../../lib/juju/index.js';
-import { handleAction } from './actions.js';
 import type { CharmEffects } from './effects.js';
 import { CharmHook } from './charm-hook.js';
 import { reconcile } from '../cluster/reconcile.js';
 import type { CharmStatus } from './status.js';
 import type { RefreshOutcome, RefreshStep } from '../refresh/step.js';
 import { applyHookStatus, resolveHookStatus } from './status-resolver.js';
-import { leaveCluster } from '../cluster/teardown.js';
 
 /** Hooks in which the unit is going away: teardown, never reconcile. */
 const TEARDOWN = /^(?:stop|remove|(?:data|logs|archive)-storage-detaching)$/;
@@ -32,11 +30,13 @@ async function route(model: Model, parts: CharmParts, host: HookHost, log: Logge
   const refresh: RefreshOutcome = await parts.refresh({ scope, tools });
   const event = model.context.event;
   if (event.kind === 'action') {
-    if (refresh.actionHandled !== true) await handleAction(scope, event);
+    // Actions and teardown are loaded only by the events that run them (chunks of their own).
+    if (refresh.actionHandled !== true) await (await import('./actions.js')).handleAction(scope, event);
     return { retry: refresh.failHook };
   }
   if (isTeardown(model.context)) {
     log.info(`${model.unitName} is being torn down (${event.name})`);
+    const { leaveCluster } = await import('../cluster/teardown.js');
     const left = await leaveCluster(scope, refresh);
     await applyHookStatus(model, resolveHookStatus({ kind: 'teardown', deferred: left.deferred }));
     return { retry: left.deferred };

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import type { EtcdCredentials } from './client-types.js';
 import { EtcdError } from './errors/etcd-error.js';
 
@@ -48,6 +47,8 @@ async function runEtcdctl(args: readonly string[], options: EtcdctlOptions): Pro
   const env: Record<string, string | undefined> = { ...options.env, ETCDCTL_API: '3', ETCDCTL_USER: undefined };
   if (options.credentials !== undefined) env['ETCDCTL_USER'] = `${options.credentials.user}:${options.credentials.password}`;
   const argv = [`--endpoints=${options.endpoint}`, `--dial-timeout=${Math.min(timeoutMs, 10_000)}ms`, `--command-timeout=${timeoutMs}ms`, ...args];
+  // Loaded here, not at the top: few hooks run etcdctl, and every hook would pay for execa's load.
+  const { execa } = await import('execa');
   const result = await execa(options.command, argv, {
     env,
     extendEnv: true,
