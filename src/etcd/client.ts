@@ -17,6 +17,7 @@ import { EtcdServerError } from './errors/server-error.js';
 import { EtcdUnreachableError } from './errors/unreachable-error.js';
 import type { FetchLike } from './gateway.js';
 import { gatewayRequest, isMemberLocalFailure, normalizeEndpoint } from './gateway.js';
+import { httpFetch } from './http-fetch.js';
 import {
   alarmResponseSchema,
   authenticateResponseSchema,
@@ -45,7 +46,7 @@ const toMember = (m: WireMember): Member => ({
 
 /**
  * etcd v3 client over the JSON gateway (`/v3/...` on the client URL, etcd
- * 3.4–3.6) using `fetch`, one timeout per request. Requests that any member
+ * 3.4–3.6) using node:http (src/etcd/http-fetch.ts), one timeout per request. Requests that any member
  * can answer go to the endpoints in turn, starting with the last one that
  * worked, and move on when one is unreachable, is a learner or has no leader.
  * With credentials it authenticates once and shares the token across
@@ -75,7 +76,7 @@ export class EtcdClient {
     this.#endpoints = options.endpoints.map(normalizeEndpoint);
     this.#credentials = options.credentials;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#fetch = options.fetch ?? httpFetch;
     this.#token = options.credentials === undefined ? null : undefined;
   }
 
