@@ -12,6 +12,9 @@ import type { UnitPaths } from '../etcd/paths.js';
 import type { AppState, ClusterMember, UnitState } from './peers.js';
 import { PEER_ENDPOINT, parseAppState, parseUnitState } from './peers.js';
 
+/** The key Juju itself sets in every unit's relation bag to the unit's ingress address on that endpoint. */
+const JUJU_INGRESS_ADDRESS = 'ingress-address';
+
 /** This unit's member identity. */
 export interface SelfMember extends ClusterMember {
   readonly ip: string;
@@ -52,13 +55,28 @@ export class CharmHook {
 
   /** This unit's member: name and IP-based URLs from the peer binding's ingress address. */
   self(): Promise<SelfMember> {
-    this.#self ??= this.model.ingressAddress(PEER_ENDPOINT).then((ip) => ({
+    this.#self ??= this.#ingressAddress().then((ip) => ({
       name: this.memberName,
       ip,
       peerUrl: peerUrl(ip),
       clientUrl: clientUrl(ip),
     }));
     return this.#self;
+  }
+
+  /**
+   * `network-get`, except in update-status: there the `ingress-address` Juju keeps in this
+   * unit's peer bag (read anyway) says the same. Juju rewrites it, and runs config-changed,
+   * when the machine's address changes, and that hook asks network-get.
+   */
+  async #ingressAddress(): Promise<string> {
+    const event = this.model.context.event;
+    if (event.kind === 'hook' && event.name === 'update-status') {
+      const relation = await this.peer();
+      const kept = relation === undefined ? undefined : (await relation.localUnitData.read())[JUJU_INGRESS_ADDRESS];
+      if (kept !== undefined && kept !== '') return kept;
+    }
+    return this.model.ingressAddress(PEER_ENDPOINT);
   }
 
   /** The application bag, validated (with this hook's staged writes). */
