@@ -59,6 +59,7 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
   }
   statuses.push(configStatus);
   const relation = await scope.peer();
+  if (relation !== undefined) scope.prefetchPeerData(relation);
   // The hook that started this member opened the port (Juju committed both) and only this
   // charm closes it, so a quiet update-status skips `opened-ports`.
   const portOpen = isUpdateStatus && relation !== undefined && (await scope.own(relation)).started;
