@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { createJujuLogger, Model, parseJujuContext } from '../../lib/juju/index.js';
 import type { CharmMain, HookHost, HookToolRunner, JujuContext } from '../../lib/juju/index.js';
 import type { CharmEffects } from './effects.js';
+import { PEER_ENDPOINT } from './peers.js';
+import { REFRESH_ENDPOINT } from '../../lib/refresh/index.js';
 import { CharmHook } from './charm-hook.js';
 import { reconcile } from '../cluster/reconcile.js';
 import type { CharmStatus } from './status.js';
@@ -85,7 +87,8 @@ export function createCharm(parts: CharmParts): CharmMain {
     const where = event.kind === 'action' ? `action ${event.name}` : `hook ${event.name}`;
     try {
       logger.debug(`handling ${where}`);
-      const model = new Model(context, host.tools);
+      // Both peer relations live as long as the application: their ids need asking once.
+      const model = new Model(context, host.tools, { peerEndpoints: [PEER_ENDPOINT, REFRESH_ENDPOINT] });
       const result = await route(model, parts, host, logger);
       // Flushed even when the hook then fails: statuses and action results reach Juju at once.
       await model.flush();
