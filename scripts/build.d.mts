@@ -18,3 +18,16 @@ export declare function build(options?: {
   readonly out?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }): Promise<{ out: string; version: string }>;
+export declare const LAZY_PACKAGES: readonly string[];
+/** The subset of esbuild's metafile that eagerInputs reads. */
+export interface BundleMetafile {
+  readonly outputs: Record<
+    string,
+    {
+      readonly entryPoint?: string;
+      readonly imports: readonly { readonly path: string; readonly kind: string; readonly external?: boolean }[];
+      readonly inputs: Record<string, unknown>;
+    }
+  >;
+}
+export declare function eagerInputs(metafile: BundleMetafile): string[];

@@ -33,6 +33,30 @@ const zodWithoutLocales = {
 };
 
 /**
+ * Packages that only some hooks need, so none may be in what every hook loads:
+ * process plumbing for snap and etcdctl, gRPC and X.509 for TLS, the S3 SDK for backups.
+ */
+export const LAZY_PACKAGES = ['execa', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', '@peculiar/x509', 'reflect-metadata', '@aws-sdk/', '@smithy/'];
+
+/**
+ * The source files in what every hook loads: the entry and the charm's main
+ * module (which the entry imports at once), with everything they import
+ * statically. `metafile` is esbuild's, built with the repository as its working directory.
+ */
+export function eagerInputs(metafile) {
+  const outputs = metafile.outputs;
+  const starts = Object.keys(outputs).filter((file) => ['src/entry.ts', 'src/main.ts'].includes(outputs[file].entryPoint));
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file) || outputs[file] === undefined) return;
+    seen.add(file);
+    for (const dep of outputs[file].imports) if (dep.kind === 'import-statement' && !dep.external) visit(dep.path);
+  };
+  starts.forEach(visit);
+  return [...new Set([...seen].flatMap((file) => Object.keys(outputs[file].inputs)))].sort();
+}
+
+/**
  * The charm version, as charm-refresh-build-version would compute it:
  * `env.CHARM_VERSION` if set; else the `v<track>/<X.Y.Z>` tag at HEAD; else
  * `<workload major.minor>/<package version>.post0.dev0+g<sha>[.dirty]`.
@@ -75,12 +99,14 @@ export async function build({ root = ROOT, out = path.join(root, 'build', 'charm
   const esbuild = await import('esbuild');
   await rm(out, { recursive: true, force: true });
   await mkdir(path.join(out, 'dist'), { recursive: true });
-  const bundle = path.join(out, 'dist', 'charm.js');
+  const dist = path.join(out, 'dist');
+  const bundle = path.join(dist, 'charm.js');
   const result = await esbuild.build({
-    entryPoints: { charm: path.join(root, 'src', 'main.ts') },
-    outdir: path.join(out, 'dist'),
-    // What `await import()` loads (the S3 SDK, for backups) goes to its own
-    // chunk under dist/chunks/, so an ordinary hook never parses it.
+    absWorkingDir: root,
+    // src/entry.ts becomes dist/charm.js; what it and the charm load with import() becomes
+    // chunks of their own (dist/chunks/), compiled only by the hooks that load them.
+    entryPoints: { charm: path.join(root, 'src', 'entry.ts') },
+    outdir: dist,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
@@ -93,7 +119,7 @@ export async function build({ root = ROOT, out = path.join(root, 'build', 'charm
     // esbuild has no loader for .node files, so a native addon fails the build here.
     logLevel: 'warning',
     legalComments: 'none',
-    // Every hook compiles the whole bundle before running a line (Node 20 has no
+    // Every hook compiles what it loads before running a line (Node 20 has no
     // compile cache for ES modules): minified, that takes about half as long.
     // keepNames keeps class and function names for error names and stacks.
     minify: true,
@@ -103,6 +129,11 @@ export async function build({ root = ROOT, out = path.join(root, 'build', 'charm
   });
   const addons = Object.keys(result.metafile.inputs).filter((input) => input.endsWith('.node'));
   if (addons.length > 0) throw new Error(`the bundle must not contain native addons: ${addons.join(', ')}`);
+  const eager = eagerInputs(result.metafile);
+  const leaked = eager.filter((input) => LAZY_PACKAGES.some((pkg) => input.includes(`node_modules/${pkg}/`)));
+  if (leaked.length > 0) {
+    throw new Error(`every hook would load code meant to load on demand (import it with import() where it is used): ${leaked.join(', ')}`);
+  }
   await chmod(bundle, 0o755);
   await copyFile(path.join(root, 'dispatch'), path.join(out, 'dispatch'));
   await chmod(path.join(out, 'dispatch'), 0o755);

@@ -19,3 +19,4 @@ export declare function pack(options?: {
   readonly out?: string;
   readonly bundleNode?: boolean;
 }): Promise<string>;
+export declare function distFiles(buildDir: string): string[];

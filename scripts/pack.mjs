@@ -1,7 +1,7 @@
 // Zips the built charm (build/charm, see build.mjs) and the repo's charm files
 // into charmed-etcd_amd64.charm, as `charmcraft pack` would lay it out.
 // Usage: node scripts/pack.mjs [--bundle-node] [--build DIR] [--out FILE]
-import { createWriteStream, existsSync, readdirSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -33,14 +33,16 @@ export function renderManifest({ now = new Date() } = {}) {
   );
 }
 
-/** dist/chunks/*.js of a build, sorted (none when the build has no chunks). */
-function chunkEntries(buildDir) {
-  const dir = path.join(buildDir, 'dist', 'chunks');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.js'))
-    .sort()
-    .map((name) => ({ name: `dist/chunks/${name}`, mode: REGULAR, file: path.join(dir, name) }));
+/**
+ * The bundle's files under `buildDir/dist`, relative to it: the entry
+ * `charm.js` and the chunks it loads on demand (`chunks/*.js`). Just the entry
+ * when nothing is built yet, so the pack names it as missing.
+ */
+export function distFiles(buildDir) {
+  const dist = path.join(buildDir, 'dist');
+  if (!existsSync(dist)) return ['charm.js'];
+  const files = readdirSync(dist, { recursive: true }).map(String).filter((name) => statSync(path.join(dist, name)).isFile());
+  return files.map((name) => name.split(path.sep).join('/')).sort();
 }
 
 /**
@@ -57,9 +59,7 @@ export function charmEntries({
 } = {}) {
   const entries = [
     { name: 'dispatch', mode: EXECUTABLE, file: path.join(buildDir, 'dispatch') },
-    { name: 'dist/charm.js', mode: EXECUTABLE, file: path.join(buildDir, 'dist', 'charm.js') },
-    // The lazily imported chunks (build.mjs splits out what `await import()` loads).
-    ...chunkEntries(buildDir),
+    ...distFiles(buildDir).map((name) => ({ name: `dist/${name}`, mode: name === 'charm.js' ? EXECUTABLE : REGULAR, file: path.join(buildDir, 'dist', name) })),
     { name: 'metadata.yaml', mode: REGULAR, file: path.join(root, 'metadata.yaml') },
     { name: 'config.yaml', mode: REGULAR, file: path.join(root, 'config.yaml') },
     { name: 'actions.yaml', mode: REGULAR, file: path.join(root, 'actions.yaml') },

@@ -18,6 +18,7 @@ export { execRunner } from './hooktools/exec-runner.js';
 export { createJujuLogger } from './log.js';
 export type { JujuLogger, JujuLoggerOptions, TextSink } from './log.js';
 export { Model } from './model.js';
+export type { ModelOptions } from './model.js';
 export { ActionScope } from './model/action.js';
 export type { ActionResultValue } from './model/action.js';
 export { Databag } from './model/databag.js';

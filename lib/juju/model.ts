@@ -17,10 +17,19 @@ import type { StorageInstance } from './hooktools/storage.js';
 import { applicationVersionSet } from './hooktools/version.js';
 import { ActionScope } from './model/action.js';
 import { once, onceBy } from './model/once.js';
+import { peerRelationIds } from './model/peer-relation-ids.js';
 import { Relation } from './model/relation.js';
 import { Secrets } from './model/secrets.js';
 import { StatusSlot } from './model/status.js';
 import { describeIssue } from './model/zod-issue.js';
+
+export interface ModelOptions {
+  /**
+   * The charm's peer endpoints (metadata.yaml `peers`): their relation ids are
+   * remembered across hooks, which saves a `relation-ids` call per endpoint a hook.
+   */
+  readonly peerEndpoints?: readonly string[];
+}
 
 /**
  * What the charm sees of Juju during one hook. Every read runs its hook tool at
@@ -50,7 +59,7 @@ export class Model {
   readonly #storageGet: (id: string) => Promise<StorageInstance>;
   #workloadVersion: string | undefined;
 
-  constructor(context: JujuContext, tools: HookToolRunner) {
+  constructor(context: JujuContext, tools: HookToolRunner, options: ModelOptions = {}) {
     this.context = context;
     this.#tools = tools;
     this.unitStatus = new StatusSlot(tools, false);
@@ -60,12 +69,33 @@ export class Model {
     this.action = event.kind === 'action' ? new ActionScope(tools, event.name, event.uuid) : undefined;
     this.#config = once(() => configGet(tools));
     this.#isLeader = once(() => isLeader(tools));
-    this.#relationIds = onceBy((endpoint: string) => relationIds(tools, endpoint));
+    this.#relationIds = onceBy(this.#relationIdsReader(tools, options.peerEndpoints ?? []));
     this.#network = onceBy((binding: string) => networkGet(tools, binding));
     this.#goalState = once(() => goalState(tools));
     this.#openedPorts = once(() => openedPorts(tools));
     this.#storageList = onceBy((name: string) => storageList(tools, name === '' ? undefined : name));
     this.#storageGet = onceBy((id: string) => storageGet(tools, id));
+  }
+
+  /**
+   * `relation-ids`, except for the peer endpoints named in the options: their
+   * one relation's id is remembered in the charm directory once seen (see
+   * model/peer-relation-ids.ts), and forgotten by its `-relation-broken`.
+   */
+  #relationIdsReader(tools: HookToolRunner, peerEndpoints: readonly string[]): (endpoint: string) => Promise<readonly string[]> {
+    if (peerEndpoints.length === 0) return (endpoint) => relationIds(tools, endpoint);
+    const memory = peerRelationIds(this.context.charmDir);
+    const event = this.context.event;
+    const broken = event.kind === 'hook' && event.relation !== undefined && event.name === `${event.relation.endpoint}-relation-broken`;
+    if (broken && peerEndpoints.includes(event.relation!.endpoint)) memory.forget(event.relation!.endpoint);
+    return async (endpoint) => {
+      if (!peerEndpoints.includes(endpoint) || broken) return relationIds(tools, endpoint);
+      const known = memory.get(endpoint);
+      if (known !== undefined) return [known];
+      const ids = await relationIds(tools, endpoint);
+      if (ids.length === 1) memory.remember(endpoint, ids[0]!);
+      return ids;
+    };
   }
 
   get unitName(): string {

@@ -73,8 +73,12 @@ export function createJujuRefreshIO(options: JujuRefreshIOOptions): RefreshIO {
       if (found === undefined) return null;
       const others = await found.units();
       const names = [model.unitName, ...others.filter((unit) => unit !== model.unitName)];
-      const bags = await Promise.all(names.map(async (unit) => [unit, await found.unitData(unit).read()] as const));
-      return { units: Object.fromEntries(bags), app: await found.localAppData.read() };
+      // Every bag at once: each read is a hook tool, and they do not depend on each other.
+      const [app, ...bags] = await Promise.all([
+        found.localAppData.read(),
+        ...names.map(async (unit) => [unit, await found.unitData(unit).read()] as const),
+      ]);
+      return { units: Object.fromEntries(bags), app };
     },
 
     async writeUnitData(changes) {

@@ -13,6 +13,9 @@ import type { AppState, ClusterMember, UnitState } from './peers.js';
 import { PEER_ENDPOINT, parseAppState, parseUnitState, servesTls } from './peers.js';
 import { readInstalled, sideFiles } from '../tls/files.js';
 
+/** The key Juju itself sets in every unit's relation bag to the unit's ingress address on that endpoint. */
+const JUJU_INGRESS_ADDRESS = 'ingress-address';
+
 /** This unit's member identity. */
 export interface SelfMember extends ClusterMember {
   readonly ip: string;
@@ -56,7 +59,7 @@ export class CharmHook {
 
   /** This unit's member: name and IP-based URLs from the peer binding's ingress address, with the schemes of the TLS files installed. */
   self(): Promise<SelfMember> {
-    this.#self ??= Promise.all([this.model.ingressAddress(PEER_ENDPOINT), readInstalled(this.effects.root, 'peer'), readInstalled(this.effects.root, 'client')]).then(
+    this.#self ??= Promise.all([this.#ingressAddress(), readInstalled(this.effects.root, 'peer'), readInstalled(this.effects.root, 'client')]).then(
       ([ip, peerTls, clientTls]) => ({
         name: this.memberName,
         ip,
@@ -72,6 +75,30 @@ export class CharmHook {
   /** Forgets this unit's member after its TLS files changed, so the next {@link self} has the new URLs. */
   tlsChanged(): void {
     this.#self = undefined;
+  }
+
+  /**
+   * `network-get`, except in update-status: there the `ingress-address` Juju keeps in this
+   * unit's peer bag (read anyway) says the same. Juju rewrites it, and runs config-changed,
+   * when the machine's address changes, and that hook asks network-get.
+   */
+  async #ingressAddress(): Promise<string> {
+    const event = this.model.context.event;
+    if (event.kind === 'hook' && event.name === 'update-status') {
+      const relation = await this.peer();
+      const kept = relation === undefined ? undefined : (await relation.localUnitData.read())[JUJU_INGRESS_ADDRESS];
+      if (kept !== undefined && kept !== '') return kept;
+    }
+    return this.model.ingressAddress(PEER_ENDPOINT);
+  }
+
+  /**
+   * Starts the reads of the peer bags that reconcile goes on to use (the app bag,
+   * this unit's, every peer's), so their relation-get calls run side by side
+   * rather than one after another. Reads only; a failure surfaces where the bag is used.
+   */
+  prefetchPeerData(relation: Relation): void {
+    for (const read of [relation.localAppData.read(), relation.localUnitData.read(), this.peers(relation)]) void read.catch(() => undefined);
   }
 
   /** The application bag, validated (with this hook's staged writes). */

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import { createJujuLogger, Model, parseJujuContext } from '../../lib/juju/index.js';
 import type { CharmMain, HookHost, HookToolRunner, JujuContext } from '../../lib/juju/index.js';
-import { handleAction } from './actions.js';
 import type { CharmEffects } from './effects.js';
+import { PEER_ENDPOINT } from './peers.js';
+import { REFRESH_ENDPOINT } from '../../lib/refresh/index.js';
 import { CharmHook } from './charm-hook.js';
 import { reconcile } from '../cluster/reconcile.js';
 import type { CharmStatus } from './status.js';
 import type { RefreshOutcome, RefreshStep } from '../refresh/step.js';
 import { applyHookStatus, resolveHookStatus } from './status-resolver.js';
-import { leaveCluster } from '../cluster/teardown.js';
 import { backupStep } from '../backup/backup-step.js';
 
 /** Hooks in which the unit is going away: teardown, never reconcile. */
@@ -33,11 +33,13 @@ async function route(model: Model, parts: CharmParts, host: HookHost, log: Logge
   const refresh: RefreshOutcome = await parts.refresh({ scope, tools });
   const event = model.context.event;
   if (event.kind === 'action') {
-    if (refresh.actionHandled !== true) await handleAction(scope, event);
+    // Actions and teardown are loaded only by the events that run them (chunks of their own).
+    if (refresh.actionHandled !== true) await (await import('./actions.js')).handleAction(scope, event);
     return { retry: refresh.failHook };
   }
   if (isTeardown(model.context)) {
     log.info(`${model.unitName} is being torn down (${event.name})`);
+    const { leaveCluster } = await import('../cluster/teardown.js');
     const left = await leaveCluster(scope, refresh);
     await applyHookStatus(model, resolveHookStatus({ kind: 'teardown', deferred: left.deferred }));
     return { retry: left.deferred };
@@ -87,7 +89,8 @@ export function createCharm(parts: CharmParts): CharmMain {
     const where = event.kind === 'action' ? `action ${event.name}` : `hook ${event.name}`;
     try {
       logger.debug(`handling ${where}`);
-      const model = new Model(context, host.tools);
+      // Both peer relations live as long as the application: their ids need asking once.
+      const model = new Model(context, host.tools, { peerEndpoints: [PEER_ENDPOINT, REFRESH_ENDPOINT] });
       const result = await route(model, parts, host, logger);
       // Flushed even when the hook then fails: statuses and action results reach Juju at once.
       await model.flush();

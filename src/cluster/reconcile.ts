@@ -59,9 +59,13 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
     return finish();
   }
   statuses.push(configStatus);
-  await model.openPort(CLIENT_PORT_SPEC);
-
   const relation = await scope.peer();
+  if (relation !== undefined) scope.prefetchPeerData(relation);
+  // The hook that started this member opened the port (Juju committed both) and only this
+  // charm closes it, so a quiet update-status skips `opened-ports`.
+  const portOpen = isUpdateStatus && relation !== undefined && (await scope.own(relation)).started;
+  if (!portOpen) await model.openPort(CLIENT_PORT_SPEC);
+
   if (relation === undefined) {
     statuses.push({ name: 'maintenance', message: STATUS.noPeerRelation });
     return finish();

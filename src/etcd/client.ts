@@ -18,6 +18,7 @@ import { EtcdServerError } from './errors/server-error.js';
 import { EtcdUnreachableError } from './errors/unreachable-error.js';
 import type { FetchLike } from './gateway.js';
 import { gatewayRequest, isMemberLocalFailure, normalizeEndpoint } from './gateway.js';
+import { httpFetch } from './http-fetch.js';
 import {
   alarmResponseSchema,
   authenticateResponseSchema,
@@ -47,7 +48,7 @@ const toMember = (m: WireMember): Member => ({
 
 /**
  * etcd v3 client over the JSON gateway (`/v3/...` on the client URL, etcd
- * 3.4–3.6) using `fetch`, one timeout per request. Requests that any member
+ * 3.4–3.6) using node:http (src/etcd/http-fetch.ts), one timeout per request. Requests that any member
  * can answer go to the endpoints in turn, starting with the last one that
  * worked, and move on when one is unreachable, is a learner or has no leader.
  * With credentials it authenticates once and shares the token across
@@ -66,6 +67,10 @@ export class EtcdClient {
   readonly #fetch: FetchLike;
   /** undefined: not authenticated yet; null: no credentials or auth is off. */
   #token: string | null | undefined;
+  /** The authentication under way: concurrent requests share it (each one costs etcd a bcrypt). */
+  #authenticating: Promise<string | null> | undefined;
+  /** Bumped whenever the token is dropped, so an authentication begun before does not bring it back. */
+  #tokenGeneration = 0;
   #preferred = 0;
 
   constructor(options: EtcdClientOptions) {
@@ -73,7 +78,7 @@ export class EtcdClient {
     this.#endpoints = options.endpoints.map(normalizeEndpoint);
     this.#credentials = options.credentials;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#fetch = options.fetch ?? httpFetch;
     this.#token = options.credentials === undefined ? null : undefined;
   }
 
@@ -243,7 +248,7 @@ export class EtcdClient {
   /** Turns auth on (needs a `root` user holding the `root` role). Later requests authenticate. */
   async authEnable(): Promise<void> {
     await this.#anyCall('/v3/auth/enable', {}, emptyResponseSchema, 'auth enable');
-    if (this.#credentials !== undefined) this.#token = undefined;
+    if (this.#credentials !== undefined) this.#dropToken();
   }
 
   /** Sets `name`'s password; when it is this client's user, the client switches to the new password. */
@@ -251,7 +256,7 @@ export class EtcdClient {
     await this.#anyCall('/v3/auth/user/changepw', { name, password }, putResponseSchema, 'user passwd');
     if (this.#credentials?.user === name) {
       this.#credentials = { user: name, password };
-      this.#token = undefined;
+      this.#dropToken();
     }
   }
 
@@ -311,7 +316,7 @@ export class EtcdClient {
       } catch (error) {
         const retry = error instanceof EtcdPermissionDeniedError && error.unauthenticated && this.#credentials !== undefined && attempt === 0;
         if (!retry) throw error;
-        this.#token = undefined;
+        this.#dropToken();
       }
     }
   }
@@ -356,11 +361,41 @@ export class EtcdClient {
     throw new EtcdError(`${operation}: every endpoint failed: ${summary}`, { cause: last });
   }
 
-  /** The token to send to `endpoint`: authenticates there (or elsewhere if it cannot) when none is held. */
+  /**
+   * The token to send to `endpoint`: authenticates there (or elsewhere if it
+   * cannot) when none is held. Requests started together (a health probe sends
+   * three) wait for one authentication rather than each paying etcd's bcrypt.
+   */
   async #ensureToken(endpoint: string): Promise<string | null> {
     if (this.#token !== undefined) return this.#token;
     const credentials = this.#credentials;
     if (credentials === undefined) return (this.#token = null);
+    if (this.#authenticating === undefined) {
+      const generation = this.#tokenGeneration;
+      const pending = this.#authenticate(endpoint, credentials).then((token) => {
+        if (this.#tokenGeneration === generation) this.#token = token;
+        return token;
+      });
+      this.#authenticating = pending;
+      void pending.then(
+        () => this.#clearAuthenticating(pending),
+        () => this.#clearAuthenticating(pending),
+      );
+    }
+    return this.#authenticating;
+  }
+
+  #dropToken(): void {
+    this.#token = undefined;
+    this.#authenticating = undefined;
+    this.#tokenGeneration++;
+  }
+
+  #clearAuthenticating(pending: Promise<string | null>): void {
+    if (this.#authenticating === pending) this.#authenticating = undefined;
+  }
+
+  async #authenticate(endpoint: string, credentials: EtcdCredentials): Promise<string | null> {
     const order = [endpoint, ...this.#endpoints.filter((e) => e !== endpoint)];
     let lastError: unknown;
     for (const ep of order) {
@@ -372,11 +407,9 @@ export class EtcdClient {
           body: { name: credentials.user, password: credentials.password },
           schema: authenticateResponseSchema,
         });
-        return (this.#token = r.token);
+        return r.token;
       } catch (error) {
-        if (error instanceof EtcdServerError && /authentication is not enabled/.test(error.serverMessage)) {
-          return (this.#token = null);
-        }
+        if (error instanceof EtcdServerError && /authentication is not enabled/.test(error.serverMessage)) return null;
         const moveOn = error instanceof EtcdUnreachableError || (error instanceof EtcdServerError && isMemberLocalFailure(error));
         if (!moveOn) throw error;
         lastError = error;

@@ -1,4 +1,5 @@
-import yaml from 'js-yaml';
+// The named export lets the bundle leave out js-yaml's loader: the charm only writes YAML.
+import { dump } from 'js-yaml';
 import { parseEtcdVersion } from './version.js';
 
 /**
@@ -249,7 +250,7 @@ export function renderEtcdConfig(input: EtcdConfigInput): string {
       config['tls-max-version'] = 'TLS1.3';
     }
   }
-  return yaml.dump(config, { lineWidth: -1, noRefs: true, sortKeys: false });
+  return dump(config, { lineWidth: -1, noRefs: true, sortKeys: false });
 }
 
 /** etcd's `*-transport-security` block (embed.SecurityConfig's yaml names). */

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import type { EtcdCredentials } from './client-types.js';
 import type { TlsFiles } from './config.js';
 import { EtcdError } from './errors/etcd-error.js';
@@ -54,6 +53,8 @@ async function runEtcdctl(args: readonly string[], options: EtcdctlOptions): Pro
     Object.assign(env, { ETCDCTL_CACERT: options.tls.trustedCaFile, ETCDCTL_CERT: options.tls.certFile, ETCDCTL_KEY: options.tls.keyFile });
   }
   const argv = [`--endpoints=${options.endpoint}`, `--dial-timeout=${Math.min(timeoutMs, 10_000)}ms`, `--command-timeout=${timeoutMs}ms`, ...args];
+  // Loaded here, not at the top: few hooks run etcdctl, and every hook would pay for execa's load.
+  const { execa } = await import('execa');
   const result = await execa(options.command, argv, {
     env,
     extendEnv: true,

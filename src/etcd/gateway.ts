@@ -11,8 +11,11 @@ import { EtcdUnhealthyClusterError } from './errors/unhealthy-cluster-error.js';
 import { EtcdUnreachableError } from './errors/unreachable-error.js';
 import { gatewayErrorSchema } from './gateway-schemas.js';
 
+/** What the gateway reads of an answer: a fetch Response is one. */
+export type GatewayResponse = Pick<Response, 'status' | 'text'>;
+
 /** The `fetch` signature the client needs; injectable so tests can answer without a server. */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+export type FetchLike = (input: string, init: RequestInit) => Promise<GatewayResponse>;
 
 /** One HTTP exchange with etcd's JSON gateway. */
 export interface GatewayCall<T> {

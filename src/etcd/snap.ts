@@ -1,6 +1,5 @@
 import { readlink } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 
 /**
  * The snap operations the charm needs. Production runs `snap` (execaSnap below);
@@ -67,6 +66,8 @@ export function childPath(envPath: string | undefined): string {
  */
 export function execaSnap(env: Readonly<Record<string, string | undefined>>, timeoutMs = 600_000): SnapAdapter {
   const run = async (args: readonly string[]): Promise<string> => {
+    // Loaded on the first snap command: a quiet hook runs none, and would pay for execa's load.
+    const { execa } = await import('execa');
     const result = await execa('snap', args, { env, extendEnv: false, reject: false, timeout: timeoutMs, stdin: 'ignore' });
     const stderr = String(result.stderr);
     if (result.failed && !BENIGN.test(stderr)) {

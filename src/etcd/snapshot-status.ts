@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { z } from 'zod';
 import { EtcdctlError } from './etcdctl.js';
 
@@ -26,6 +25,8 @@ const statusSchema = z.object({
  * @throws EtcdctlError when the tool fails (a corrupt or truncated file).
  */
 export async function snapshotStatus(file: string, options: { readonly etcdutl: string; readonly etcdctl: string; readonly env?: Readonly<Record<string, string | undefined>> }): Promise<SnapshotStatus> {
+  // Loaded here: only backups and pre-refresh checks read a snapshot's status.
+  const { execa } = await import('execa');
   const run = (command: string) =>
     execa(command, ['snapshot', 'status', file, '--write-out=json'], { env: { ...options.env, ETCDCTL_API: '3' }, extendEnv: true, reject: false, stdin: 'ignore', timeout: 300_000 });
   let result = await run(options.etcdutl);

@@ -1,4 +1,5 @@
-import semver from 'semver';
+// Only semver's parser: the package's index loads all of semver (ranges, comparators) into every hook.
+import parseSemver from 'semver/functions/parse.js';
 
 /** etcd versions and the mixed-version rule etcd enforces during minor upgrades. */
 
@@ -18,13 +19,13 @@ const MAJOR_MINOR = /^v?(\d+)\.(\d+)$/;
 export function parseEtcdVersion(text: string): EtcdVersion | undefined {
   const trimmed = text.trim();
   const short = MAJOR_MINOR.exec(trimmed);
-  const parsed = semver.parse(short === null ? trimmed : `${Number(short[1])}.${Number(short[2])}.0`);
+  const parsed = parseSemver(short === null ? trimmed : `${Number(short[1])}.${Number(short[2])}.0`);
   return parsed === null ? undefined : { major: parsed.major, minor: parsed.minor, patch: parsed.patch };
 }
 
 /** A plain release `X.Y.Z` only; `3.5.17-rc.1`, `v3.5.1`, `3.5` and the rest are undefined. */
 export function parseRelease(text: string): EtcdVersion | undefined {
-  const parsed = semver.parse(text);
+  const parsed = parseSemver(text);
   if (parsed === null || parsed.version !== text || parsed.prerelease.length > 0 || parsed.build.length > 0) return undefined;
   return { major: parsed.major, minor: parsed.minor, patch: parsed.patch };
 }

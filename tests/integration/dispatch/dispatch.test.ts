@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { parse } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../../scripts/build.mjs';
+import { PEER_RELATION_IDS_FILE } from '../../../lib/juju/model/peer-relation-ids.js';
 import { claimLoopbackSubnet, releaseLoopbackSubnets } from '../../support/loopback.js';
 
 /**
@@ -204,6 +205,9 @@ const actionEnv = (name: string, root: string): Record<string, string> =>
 /** Runs the real dispatch as Juju does: exec, no arguments, cwd = charm dir, environment from scratch. */
 async function dispatch(env: Record<string, string>, overrides: Replies = {}) {
   writeFileSync(path.join(work, 'replies.json'), JSON.stringify({ ...JUJU_WORLD, ...overrides }));
+  // Each test is another unit's world in the one charm directory; a unit's peer relations
+  // never change ids, so the ids the charm remembered (lib/juju/model/peer-relation-ids.ts) go.
+  rmSync(path.join(charmDir, path.dirname(PEER_RELATION_IDS_FILE)), { recursive: true, force: true });
   writeFileSync(path.join(work, 'calls.jsonl'), '');
   const result = await execa(path.join(charmDir, 'dispatch'), [], { cwd: charmDir, env, extendEnv: false, reject: false });
   const calls = readFileSync(path.join(work, 'calls.jsonl'), 'utf8')

@@ -47,7 +47,7 @@ describe('pack', () => {
     writeFileSync(path.join(buildDir, 'dispatch'), readFileSync(path.join(ROOT, 'dispatch')));
     writeFileSync(path.join(buildDir, 'dist', 'charm.js'), '#!/usr/bin/env node\n');
     mkdirSync(path.join(buildDir, 'dist', 'chunks'));
-    writeFileSync(path.join(buildDir, 'dist', 'chunks', 's3-store-ABC.js'), 'export {};\n');
+    writeFileSync(path.join(buildDir, 'dist', 'chunks', 'main-ABC123.js'), 'export {};\n');
     const toml = readFileSync(path.join(ROOT, 'refresh_versions.toml'), 'utf8');
     writeFileSync(path.join(buildDir, 'refresh_versions.toml'), renderRefreshVersions(toml, '3.6/1.0.0'));
     writeFileSync(path.join(dir, 'fake-node'), 'not really node');
@@ -63,7 +63,7 @@ describe('pack', () => {
     expect(modes).toEqual({
       dispatch: '755',
       'dist/charm.js': '755',
-      'dist/chunks/s3-store-ABC.js': '644',
+      'dist/chunks/main-ABC123.js': '644',
       'metadata.yaml': '644',
       'config.yaml': '644',
       'actions.yaml': '644',

@@ -121,6 +121,25 @@ describe('EtcdClient over a fake gateway', () => {
     ]);
   });
 
+
+  it('sends one authentication for requests started together, and a new one after a password change', async () => {
+    const passwords: unknown[] = [];
+    const { fetch, seen } = fakeFetch((url, body, headers) => {
+      if (url.endsWith('/v3/auth/authenticate')) {
+        passwords.push(body['password']);
+        return [200, { header, token: `tok-${String(body['password'])}` }];
+      }
+      if (url.endsWith('/v3/auth/user/changepw')) return [200, { header }];
+      return headers['authorization']?.startsWith('tok-') ? [200, { header, members: [] }] : [401, err(16, 'etcdserver: invalid auth token')];
+    });
+    const client = new EtcdClient({ endpoints: ['http://a:2379'], credentials: { user: 'root', password: 'one' }, fetch });
+    await Promise.all([client.memberList(), client.alarmList(), client.put('k', 'v')]);
+    expect(passwords).toEqual(['one']);
+    await client.userChangePassword('root', 'two');
+    await Promise.all([client.put('k', 'v'), client.memberList()]);
+    expect(passwords).toEqual(['one', 'two']);
+    expect(seen.filter((s) => s.url.endsWith('/v3/kv/put')).map((s) => s.headers['authorization'])).toEqual(['tok-one', 'tok-two']);
+  });
   it('proceeds without a token when auth is off', async () => {
     const { fetch, seen } = fakeFetch((url) =>
       url.endsWith('/authenticate') ? [400, err(9, 'etcdserver: authentication is not enabled')] : [200, { header }],
