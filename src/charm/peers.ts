@@ -16,6 +16,8 @@ export const APP_KEYS = {
   authentication: 'authentication',
   /** URI of the app-owned secret holding etcd's current root password. */
   credentials: 'internal_user_credentials',
+  /** Bumped by the leader with each root password change, so every unit runs a hook that reads the new one. */
+  passwordGeneration: 'password_generation',
   clusterToken: 'cluster_token',
 } as const;
 

@@ -26,6 +26,7 @@ export const STATUS = {
   majorityLost: 'Cluster failure - majority of cluster members lost',
   secretNotAccessible: 'Cannot access configured secret, check permissions',
   passwordUpdateFailed: 'failed to update password',
+  waitingForPassword: 'Waiting for the new root password',
   authEnableFailed: 'failed to enable authentication in etcd',
   waitingForStart: 'Waiting for etcd to start...',
   waitingForInstall: 'Waiting to install etcd',

@@ -177,6 +177,9 @@ export async function rotatePassword(ctx: LeaderContext, endpoints: readonly str
     return { name: 'blocked', message: STATUS.passwordUpdateFailed };
   }
   await recordPassword(scope.model, uri, desired);
+  // Units that read the old password while etcd already had the new one need a hook after this one commits.
+  const generation = Number.parseInt((await ctx.relation.localAppData.get(APP_KEYS.passwordGeneration)) ?? '0', 10);
+  ctx.relation.localAppData.set(APP_KEYS.passwordGeneration, String((Number.isSafeInteger(generation) ? generation : 0) + 1));
   scope.log.info('root password updated');
   return undefined;
 }

@@ -136,9 +136,15 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
     const probe = await probeSelf(client, self.clientUrl, snap.revision);
     record = probe.record;
     members = probe.raw.members;
-    // The workload version shown by `juju status` is the refresh library's (the pinned version).
-    publishHealth(relation, own, record);
-    if (!record.healthy) {
+    if (probe.raw.authFailed === true) {
+      // The leader changed the password after this hook read it; its commit wakes this unit again.
+      log.info('etcd refused the root password this hook read; waiting for the new one');
+      statuses.push({ name: 'waiting', message: STATUS.waitingForPassword });
+    } else {
+      // The workload version shown by `juju status` is the refresh library's (the pinned version).
+      publishHealth(relation, own, record);
+    }
+    if (!record.healthy && probe.raw.authFailed !== true) {
       const noLeader = probe.raw.status === undefined || probe.raw.status.leaderId === undefined;
       if (noLeader && app.clusterMembers.length >= 2 && (await noLeaderAnywhere(client, endpoints))) {
         majorityLost = true;

@@ -1,5 +1,6 @@
 import { tuningHash } from '../charm/charm-config.js';
 import { moveLeadershipAway, scanMembers } from '../etcd/cluster-scan.js';
+import { EtcdUnreachableError } from '../etcd/errors/unreachable-error.js';
 import { EtcdError } from '../etcd/errors/etcd-error.js';
 import { configInput } from './etcd-config-input.js';
 import type { EtcdApi } from '../etcd/api.js';
@@ -97,7 +98,11 @@ export async function selfHeal(ctx: MemberContext, client: EtcdApi): Promise<Upk
     await client.status(self.clientUrl);
     return UPKEPT;
   } catch (error) {
-    if (!(error instanceof EtcdError)) throw error;
+    // Any answer, even a refusal of our credentials, proves etcd runs: only silence earns a restart.
+    if (!(error instanceof EtcdUnreachableError)) {
+      if (error instanceof EtcdError) return UPKEPT;
+      throw error;
+    }
   }
   scope.log.warn(`etcd on ${self.name} does not answer; restarting it`);
   if (await scope.effects.snap.isActive(ETCD_SERVICE)) await scope.effects.snap.restart(ETCD_SERVICE);

@@ -1,5 +1,6 @@
 import type { Alarm, EndpointHealth, MemberStatus } from './client-types.js';
 import type { EtcdClient } from './client.js';
+import { EtcdAuthFailedError } from './errors/auth-failed-error.js';
 import { EtcdError } from './errors/etcd-error.js';
 import { EtcdUnreachableError } from './errors/unreachable-error.js';
 import type { HealthRecord } from './health-record.js';
@@ -13,6 +14,8 @@ export interface RawMemberHealth {
   readonly statusError?: string | undefined;
   /** True when the status failure was the endpoint not answering at all. */
   readonly unreachable?: boolean | undefined;
+  /** True when the status failure was etcd refusing the credentials (a password changed under this hook). */
+  readonly authFailed?: boolean | undefined;
   readonly status?: MemberStatus | undefined;
   /** The member list as the cluster reports it; undefined when no member answered. */
   readonly members?: readonly Member[] | undefined;
@@ -60,6 +63,7 @@ export async function probeMemberHealth(client: EtcdClient, endpoint: string): P
       endpoint,
       statusError: describe(status.error),
       unreachable: status.error instanceof EtcdUnreachableError,
+      authFailed: status.error instanceof EtcdAuthFailedError,
       members,
       alarms,
       endpointHealth,

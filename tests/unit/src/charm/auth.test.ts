@@ -65,6 +65,31 @@ describe('the root password', () => {
     expect(peer.state.unitStatus).toEqual({ status: 'active', message: '' });
   });
 
+  it('a peer that read the old password after etcd took the new one waits, and the leader wakes it when the rotation commits', async () => {
+    world = new World();
+    world.addUnit(0);
+    const secret = userSecret('first-password');
+    world.secrets = [secret];
+    world.config = { 'system-users': `secret:${secret.id}` };
+    await world.deploy(3);
+    const healthBefore = world.unit(2).bag.health;
+    // The leader's hook changed etcd's password but has not committed the app secret yet.
+    world.cluster.auth.users.set('root', 'second-password');
+    const early = await world.hook(2, 'update-status');
+    expect(early.exitCode).toBe(0);
+    expect(early.state.unitStatus).toEqual({ status: 'waiting', message: 'Waiting for the new root password' });
+    expect(world.unit(2).bag.health).toBe(healthBefore);
+
+    world.cluster.auth.users.set('root', 'first-password');
+    const updated: Secret = { ...secret, revisions: [...secret.revisions, { revision: 2, content: { root: 'second-password' } }] };
+    world.secrets = world.secrets.map((s) => (s.id === secret.id ? updated : s));
+    const generation = Number(world.appBag.password_generation ?? '0');
+    expect((await world.run(0, (ctx) => ctx.on.secretChanged(updated))).exitCode).toBe(0);
+    expect(Number(world.appBag.password_generation)).toBe(generation + 1);
+    const woken = await world.changed(2, 0);
+    expect(woken.state.unitStatus).toEqual({ status: 'active', message: '' });
+  });
+
   it('changing the option to another secret rotates too', async () => {
     world = new World();
     await world.deploy(1);

@@ -180,6 +180,10 @@ export class FakeEtcdCluster {
     const reachable = (url: string): FakeMember => {
       const m = cluster.#byClientUrl(url);
       if (m === undefined || !m.running) throw new EtcdUnreachableError(url, 'connection refused', { timedOut: false });
+      // The real client authenticates before its first call whenever it holds credentials, even for status.
+      if (connect.credentials !== undefined && cluster.auth.enabled && cluster.auth.users.get(connect.credentials.user) !== connect.credentials.password) {
+        throw serverError(EtcdAuthFailedError, 'etcdserver: authentication failed, invalid user ID or password', url);
+      }
       return m;
     };
     /** Any endpoint that runs and has a leader; checks credentials as etcd would. */
