@@ -76,3 +76,15 @@ export function tuningHash(tuning: EtcdTuning): string {
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
+
+/**
+ * The fingerprint a member's restart applies: the tuning, and the client
+ * leaf certificates its trust bundle holds (etcd reads trusted CAs only at
+ * start). Without client certificates it is the tuning's alone, so a cluster
+ * with no clients keeps the fingerprint it has.
+ */
+export function restartHash(tuning: EtcdTuning, clientTrust: readonly string[]): string {
+  if (clientTrust.length === 0) return tuningHash(tuning);
+  const leaves = [...clientTrust].map((pem) => pem.trim()).sort();
+  return createHash('sha256').update(JSON.stringify([tuningHash(tuning), leaves])).digest('hex').slice(0, 16);
+}

@@ -19,6 +19,10 @@ export const APP_KEYS = {
   /** Bumped by the leader with each root password change, so every unit runs a hook that reads the new one. */
   passwordGeneration: 'password_generation',
   clusterToken: 'cluster_token',
+  /** Canonical's key: the etcd user of each client request, `{"<request key>": "<CN>"}` (src/clients/plan.ts). */
+  managedUsers: 'managed_users',
+  /** The client leaf certificates every unit adds to its client trust bundle (JSON list of PEMs, leader-written). */
+  clientTrust: 'client_trust',
 } as const;
 
 /** Keys of each unit's `etcd-peers` databag. */
@@ -96,6 +100,8 @@ export interface AppState {
   readonly authEnabled: boolean;
   readonly credentialsSecret: string | undefined;
   readonly clusterToken: string | undefined;
+  readonly managedUsers: Readonly<Record<string, string>>;
+  readonly clientTrust: readonly string[];
   /** Keys present with a value that breaks their rule (read as absent). */
   readonly malformed: readonly string[];
 }
@@ -110,8 +116,24 @@ export function parseAppState(bag: Readonly<Record<string, string>>): AppState {
     authEnabled: bag[APP_KEYS.authentication] === 'enabled',
     credentialsSecret: checked(bag, APP_KEYS.credentials, APP_VALUE_RULES[APP_KEYS.credentials], malformed),
     clusterToken: bag[APP_KEYS.clusterToken] || undefined,
+    managedUsers: jsonOf(bag, APP_KEYS.managedUsers, z.record(z.string(), z.string()), {}, malformed),
+    clientTrust: jsonOf(bag, APP_KEYS.clientTrust, z.array(z.string().includes('-----BEGIN CERTIFICATE-----')), [], malformed),
     malformed,
   };
+}
+
+/** A JSON value under `key` checked by `rule`; absent reads as `empty`, malformed too (and is named). */
+function jsonOf<T>(bag: Readonly<Record<string, string>>, key: string, rule: z.ZodType<T>, empty: T, malformed: string[]): T {
+  const raw = bag[key];
+  if (raw === undefined || raw === '') return empty;
+  try {
+    const parsed = rule.safeParse(JSON.parse(raw));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // not JSON: malformed below
+  }
+  malformed.push(key);
+  return empty;
 }
 
 /** What a unit publishes, as read by others (or by itself). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Relation } from '../../lib/juju/index.js';
 import type { CharmConfig } from '../charm/charm-config.js';
-import { tuningHash } from '../charm/charm-config.js';
+import { restartHash } from '../charm/charm-config.js';
 import { clientUrl } from '../etcd/config.js';
 import { EtcdError } from '../etcd/errors/etcd-error.js';
 import { configInput } from './etcd-config-input.js';
@@ -15,6 +15,7 @@ import { STATUS } from '../charm/status.js';
 import { judgeExistingData, writeMemberMarker, type MemberMarker } from './storage-reuse.js';
 import { waitUntilReady, wipeMemberData, writeConfigIfChanged } from '../etcd/workload.js';
 import { ROOT_USER, rootCredentials } from '../charm/credentials.js';
+import { syncTrustBundle } from '../tls/files.js';
 
 /** This unit's member: starting it for the first time (bootstrap or join). */
 
@@ -59,9 +60,13 @@ async function startMember(ctx: MemberContext, state: 'new' | 'existing'): Promi
   const members = state === 'new' ? [{ name: self.name, peerUrl: self.peerUrl }] : app.clusterMembers;
   await writeConfigIfChanged(scope.paths, await configInput(scope, self, config.tuning, { members, state, token: app.clusterToken }));
   await writeMemberMarker(scope.paths, markerOf(ctx));
+  await syncClientTrust(ctx);
   await scope.effects.snap.start(ETCD_SERVICE, { enable: true });
-  ctx.relation.localUnitData.update({ [UNIT_KEYS.state]: 'started', [UNIT_KEYS.configHash]: tuningHash(config.tuning) });
+  ctx.relation.localUnitData.update({ [UNIT_KEYS.state]: 'started', [UNIT_KEYS.configHash]: restartHash(config.tuning, app.clientTrust) });
 }
+
+/** The client trust bundle as the app bag asks (etcd-client requirers' leaves); resolves true when it changed on disk. */
+export const syncClientTrust = (ctx: MemberContext): Promise<boolean> => syncTrustBundle(ctx.scope.effects.root, 'client', ctx.app.clientTrust);
 
 /**
  * Turns on auth with a `root` user holding the root role; a no-op when it is on.

@@ -17,6 +17,7 @@ import type { CharmStatus } from '../charm/status.js';
 import type { RefreshOutcome } from '../refresh/step.js';
 import { refreshConfigFile, rollingRestart, selfHeal } from './running-member.js';
 import { switchTls } from './tls-switch.js';
+import { CLIENT_ENDPOINT } from '../clients/endpoint.js';
 import type { UpkeepResult } from './running-member.js';
 import type { MemberRecord } from '../charm/status.js';
 import { STATUS, clusterAppStatus, malformedPeerData, pickStatus } from '../charm/status.js';
@@ -173,8 +174,19 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
     }
   }
 
+  let clientStatuses: readonly CharmStatus[] = [];
+  if (isLeader && startedNow && app.clusterState !== undefined && password !== undefined) {
+    const clientRelations = await model.relations(CLIENT_ENDPOINT);
+    if (clientRelations.length > 0 || Object.keys(app.managedUsers).length > 0) {
+      const { serveClients } = await import('../clients/serve-clients.js');
+      const context = { scope, relation, self, own: await scope.own(relation), app, peers, refreshInProgress: refresh.inProgress };
+      clientStatuses = await serveClients(context, client, clientRelations);
+      statuses.push(...clientStatuses);
+    }
+  }
+
   if (isLeader && app.clusterState !== undefined) {
-    const blocked = pickStatus([configStatus, desired.ok ? undefined : desired.status]);
+    const blocked = pickStatus([configStatus, desired.ok ? undefined : desired.status, ...clientStatuses.filter((st) => st.name === 'blocked')]);
     appStatus = clusterAppStatus({
       records: memberRecords(scope, self.name, record, peers),
       malformedPeerData: malformedPeerDataOf(scope, app, peers),

@@ -1,10 +1,11 @@
-import { tuningHash } from '../charm/charm-config.js';
+import { restartHash } from '../charm/charm-config.js';
 import { moveLeadershipAway, scanMembers } from '../etcd/cluster-scan.js';
 import { EtcdUnreachableError } from '../etcd/errors/unreachable-error.js';
 import { EtcdError } from '../etcd/errors/etcd-error.js';
 import { configInput } from './etcd-config-input.js';
 import type { EtcdApi } from '../etcd/api.js';
 import type { MemberContext } from './first-start.js';
+import { syncClientTrust } from './first-start.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
 import { UNIT_KEYS } from '../charm/peers.js';
 import type { CharmStatus } from '../charm/status.js';
@@ -26,11 +27,12 @@ const UPKEPT: UpkeepResult = { restartedUnhealthy: false };
 const waitingFor = (message: string): UpkeepResult => ({ status: { name: 'waiting', message }, restartedUnhealthy: false });
 const backUnhealthy: UpkeepResult = { status: { name: 'maintenance', message: STATUS.unhealthyAfterRestart }, restartedUnhealthy: true };
 
-/** Rewrites etcd.conf.yml when its content changed (no restart: etcd reads it at its next start). */
+/** Rewrites etcd.conf.yml and the client trust bundle when their content changed (no restart: etcd reads them at its next start). */
 export async function refreshConfigFile(ctx: MemberContext): Promise<boolean> {
   const { scope, self, app, config } = ctx;
   const input = await configInput(scope, self, config.tuning, { members: app.clusterMembers, state: 'existing', token: app.clusterToken });
-  return writeConfigIfChanged(scope.paths, input);
+  const bundle = await syncClientTrust(ctx);
+  return (await writeConfigIfChanged(scope.paths, input)) || bundle;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function rollingRestart(
   client: EtcdApi,
   refreshInProgress: boolean,
 ): Promise<UpkeepResult> {
-  const desired = tuningHash(ctx.config.tuning);
+  const desired = restartHash(ctx.config.tuning, ctx.app.clientTrust);
   const turn = restartTurn({
     unitNumber: ctx.scope.model.unitNumber,
     desiredHash: desired,

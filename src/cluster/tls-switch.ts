@@ -17,7 +17,7 @@ import type { CharmStatus } from '../charm/status.js';
 import { STATUS } from '../charm/status.js';
 import { TLS_UNIT_KEYS, UNIT_KEYS } from '../charm/peers.js';
 import type { UnitState } from '../charm/peers.js';
-import { tuningHash } from '../charm/charm-config.js';
+import { restartHash } from '../charm/charm-config.js';
 import { readInstalled, removeSide, writeSide } from '../tls/files.js';
 import { nextTlsSteps, reached, transitionStatus, type SideInput, type SideStep, type TlsRecord } from '../tls/phase.js';
 import { certificatesExpiring, INVALID_PRIVATE_KEY } from '../tls/statuses.js';
@@ -100,7 +100,7 @@ const writeRecord = (ctx: MemberContext, kind: TlsKind, record: TlsRecord): void
 
 /** The lowest started unit below this one that has not done the step ending in `after` on `kind`, or is unhealthy. */
 function blockerBelow(ctx: MemberContext, peers: readonly UnitState[], kind: TlsKind, after: TlsRecord): UnitState | undefined {
-  const desired = tuningHash(ctx.config.tuning);
+  const desired = restartHash(ctx.config.tuning, ctx.app.clientTrust);
   return peers
     .filter((p) => p.started && p.unitNumber < ctx.scope.model.unitNumber)
     .sort((a, b) => a.unitNumber - b.unitNumber)
@@ -166,7 +166,8 @@ export async function switchTls(ctx: MemberContext, peers: readonly UnitState[],
       const key = answer !== undefined && answer.kind !== 'bad-key' ? answer.key : undefined;
       if (key === undefined) throw new Error(`no private key for the ${kind} certificate`);
       const intermediates = answer?.kind === 'offered' ? answer.offered.intermediates : [];
-      await writeSide(scope.effects.root, kind, { ...step.files, intermediates, key });
+      // Client leaves of etcd-client requirers stay trusted next to the provider's CAs.
+      await writeSide(scope.effects.root, kind, { ...step.files, intermediates, key }, kind === 'client' ? ctx.app.clientTrust : []);
     }
     scope.log.info(`${kind} TLS: installed ${step.files === 'off' ? 'plain http' : 'the certificate and trust bundle'} (${step.after.state}, ${step.after.rotation})`);
   }
@@ -195,7 +196,7 @@ export async function switchTls(ctx: MemberContext, peers: readonly UnitState[],
   const healthy = await restartMember(next, client);
   for (const a of applies) writeRecord(ctx, a.kind, a.step.after);
   // The restart applied the current tuning too.
-  ctx.relation.localUnitData.set(UNIT_KEYS.configHash, tuningHash(ctx.config.tuning));
+  ctx.relation.localUnitData.set(UNIT_KEYS.configHash, restartHash(ctx.config.tuning, ctx.app.clientTrust));
   if (healthy) return { statuses, readyToStart: true, restartedUnhealthy: false };
   const failed = applies.find((a) => a.step.restart)!.kind === 'peer' ? STATUS.peerTlsTransitionFailed : STATUS.clientTlsTransitionFailed;
   return { statuses: [...statuses, { name: 'blocked', message: failed }], readyToStart: true, restartedUnhealthy: true };

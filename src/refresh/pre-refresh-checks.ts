@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { prepareDaemonDirs } from '../etcd/daemon-dirs.js';
 import path from 'node:path';
-import { parseCharmConfig, tuningHash } from '../charm/charm-config.js';
+import { parseCharmConfig, restartHash } from '../charm/charm-config.js';
 import { scanMembers } from '../etcd/cluster-scan.js';
 import { currentPassword, rootCredentials } from '../charm/credentials.js';
 import type { Alarm } from '../etcd/client-types.js';
@@ -144,7 +144,7 @@ export async function runPreRefreshChecks(scope: CharmHook): Promise<PrecheckRep
     healthy: scan?.healthy ?? new Set(),
     alarms,
     units,
-    desiredConfigHash: parsed.ok ? tuningHash(parsed.config.tuning) : undefined,
+    desiredConfigHash: parsed.ok ? restartHash(parsed.config.tuning, app.clientTrust) : undefined,
   });
   if (problem !== undefined) return { ok: false, message: problem };
   const refused = await downgradeRefusal(scope, client, self.clientUrl);

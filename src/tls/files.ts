@@ -82,6 +82,21 @@ export async function writeSide(
   return files;
 }
 
+/**
+ * Rewrites `kind`'s trust bundle as the provider's CAs followed by `extras`
+ * when it holds anything else; a side with no TLS installed is left alone.
+ * etcd reads the bundle at its next start. Resolves true when it wrote.
+ */
+export async function syncTrustBundle(root: string, kind: TlsKind, extras: readonly string[]): Promise<boolean> {
+  const files = sideFiles(root, kind);
+  const providerCas = await readOrUndefined(files.providerCasFile);
+  if (providerCas === undefined) return false;
+  const wanted = renderBundle([...bundleCas(providerCas), ...extras]);
+  if ((await readOrUndefined(files.trustedCaFile)) === wanted) return false;
+  await writeForDaemon(files.trustedCaFile, wanted, 0o644);
+  return true;
+}
+
 /** Removes one side's files (TLS off on that side); the provider-CA file goes first so a killed hook reads "off". */
 export async function removeSide(root: string, kind: TlsKind): Promise<void> {
   const files = sideFiles(root, kind);
