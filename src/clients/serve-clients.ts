@@ -51,20 +51,28 @@ export interface ClientsContext {
 
 const canAdminister = (client: EtcdApi): client is EtcdApi & AuthClient => typeof (client as Partial<AuthClient>).request === 'function';
 
-/** Serves every client relation; resolves with the statuses to show (blocked ones also go to the app status). */
-export async function serveClients(ctx: ClientsContext, client: EtcdApi, relations: readonly Relation[]): Promise<CharmStatus[]> {
+export interface ServedClients {
+  /** The statuses to show (blocked ones also go to the app status). */
+  readonly statuses: readonly CharmStatus[];
+  /** This hook changed `client_trust`: Juju wakes the other units, not this one, so the caller takes its own restart turn. */
+  readonly trustChanged: boolean;
+}
+
+/** Serves every client relation. */
+export async function serveClients(ctx: ClientsContext, client: EtcdApi, relations: readonly Relation[]): Promise<ServedClients> {
   const { scope } = ctx;
   const clients = await readClientRelations(scope.model, scope.log, relations);
-  if (ctx.refreshInProgress) return [{ name: 'waiting', message: CLIENT_WAIT.refresh }];
+  const only = (status: CharmStatus): ServedClients => ({ statuses: [status], trustChanged: false });
+  if (ctx.refreshInProgress) return only({ name: 'waiting', message: CLIENT_WAIT.refresh });
   const gate = tlsGate(ctx, clients.length > 0);
-  if (gate !== undefined) return [gate];
+  if (gate !== undefined) return only(gate);
   if (!canAdminister(client)) throw new TypeError('this etcd client cannot manage users');
   try {
     return await serve(ctx, client, clients);
   } catch (error) {
     if (!(error instanceof EtcdError)) throw error;
     scope.log.warn(`serving client relations failed: ${error.message}`);
-    return [{ name: 'waiting', message: CLIENT_WAIT.etcd }];
+    return only({ name: 'waiting', message: CLIENT_WAIT.etcd });
   }
 }
 
@@ -78,7 +86,7 @@ function tlsGate(ctx: ClientsContext, anyRelation: boolean): CharmStatus | undef
   return anyRelation ? { name: 'blocked', message: CLIENT_STATUS.tlsDisabled } : undefined;
 }
 
-async function serve(ctx: ClientsContext, client: EtcdApi & AuthClient, clients: readonly ClientRelation[]): Promise<CharmStatus[]> {
+async function serve(ctx: ClientsContext, client: EtcdApi & AuthClient, clients: readonly ClientRelation[]): Promise<ServedClients> {
   const { scope, app } = ctx;
   const model = scope.model;
   const { view, roles } = await authView(client, [...Object.values(app.managedUsers), ...clients.flatMap((c) => c.requests.flatMap((r) => (r.leaf?.ok === true ? [r.leaf.commonName] : [])))]);
@@ -98,7 +106,8 @@ async function serve(ctx: ClientsContext, client: EtcdApi & AuthClient, clients:
   const managed = JSON.stringify(plan.managed);
   if (JSON.stringify(app.managedUsers) !== managed) ctx.relation.localAppData.set(APP_KEYS.managedUsers, Object.keys(plan.managed).length === 0 ? undefined : managed);
   const trust = [...plan.keep].sort((a, b) => a.key.localeCompare(b.key, 'en')).map((u) => normalisePem(u.leaf));
-  if (JSON.stringify(app.clientTrust.map(normalisePem)) !== JSON.stringify(trust)) {
+  const trustChanged = JSON.stringify(app.clientTrust.map(normalisePem)) !== JSON.stringify(trust);
+  if (trustChanged) {
     scope.log.info(`etcd-client: the client trust bundle now holds ${trust.length} client certificate(s); units restart in turn`);
     ctx.relation.localAppData.set(APP_KEYS.clientTrust, trust.length === 0 ? undefined : JSON.stringify(trust));
   }
@@ -118,7 +127,7 @@ async function serve(ctx: ClientsContext, client: EtcdApi & AuthClient, clients:
   }
   // A request whose CN changed keeps its key, and its secrets (updated above).
   for (const gone of plan.remove) if (!(gone.key in plan.managed)) await removeSharedSecrets(model, gone.key);
-  return statuses;
+  return { statuses, trustChanged };
 }
 
 async function authView(client: AuthClient, names: readonly string[]): Promise<{ readonly view: EtcdAuthView; readonly roles: readonly string[] }> {

@@ -180,8 +180,15 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
     if (clientRelations.length > 0 || Object.keys(app.managedUsers).length > 0) {
       const { serveClients } = await import('../clients/serve-clients.js');
       const context = { scope, relation, self, own: await scope.own(relation), app, peers, refreshInProgress: refresh.inProgress };
-      clientStatuses = await serveClients(context, client, clientRelations);
+      const served = await serveClients(context, client, clientRelations);
+      clientStatuses = served.statuses;
       statuses.push(...clientStatuses);
+      if (served.trustChanged && member !== undefined && !tlsBusy) {
+        // The new bundle, and this unit's restart if its turn has come (often first: the leader is often unit 0).
+        const next = { ...member, app: await scope.app(relation), own: await scope.own(relation) };
+        await refreshConfigFile(next);
+        upkeep(await rollingRestart(next, peers, client, refresh.inProgress));
+      }
     }
   }
 

@@ -71,7 +71,7 @@ describe('the etcd-client requirer test charm', () => {
     expect(await status()).toBe('waiting: no etcd-client relation');
     await ok(model().sim('integrate', REQ, `${ETCD}:etcd-client`));
     await model().wait();
-    // charmed-etcd does not answer yet: the requirer waits.
+    // charmed-etcd here runs without client TLS, so it does not answer: the requirer waits.
     expect(await status()).toBe('waiting: waiting for etcd');
 
     const bag = await published();
@@ -144,7 +144,7 @@ describe('the etcd-client requirer test charm', () => {
     expect(await status()).toBe('waiting: waiting for etcd');
   });
 
-  it('reads an answer (written here for charmed-etcd, which does not answer yet): status, credentials, secret-changed', async () => {
+  it('reads an answer (written here for charmed-etcd, which without client TLS does not answer): status, credentials, secret-changed', async () => {
     const before = JSON.parse((await published()).requirer['requests'] ?? '[]') as Request[];
     await configure('requests=client-b1=/b1/,client-b2=/b2/');
     const { relation, requirer } = await published();

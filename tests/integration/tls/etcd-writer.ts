@@ -13,7 +13,8 @@ import type { TlsFiles } from '../../../src/etcd/config.js';
 
 export interface WriterTarget {
   readonly addresses: readonly string[];
-  readonly password: string;
+  /** root's password; without one the writer is who its certificate says (an etcd-client requirer), over https only. */
+  readonly password?: string | undefined;
   /** The files of a unit's client certificate (used for https members only). */
   readonly tls: TlsFiles;
 }
@@ -26,8 +27,10 @@ export interface WriterReport {
 }
 
 export function clientFor(target: WriterTarget): EtcdClient {
+  const password = target.password;
+  if (password === undefined) return new EtcdClient({ endpoints: target.addresses.map((ip) => `https://${ip}:2379`), fetch: clientTransport(target.tls), timeoutMs: 5_000 });
   const endpoints = target.addresses.flatMap((ip) => [`https://${ip}:2379`, `http://${ip}:2379`]);
-  return new EtcdClient({ endpoints, credentials: { user: 'root', password: target.password }, fetch: clientTransport(target.tls), timeoutMs: 5_000 });
+  return new EtcdClient({ endpoints, credentials: { user: 'root', password }, fetch: clientTransport(target.tls), timeoutMs: 5_000 });
 }
 
 export function startWriter(target: WriterTarget, prefix: string) {

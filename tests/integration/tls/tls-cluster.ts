@@ -1,8 +1,10 @@
 /** What the TLS tests ask of a charmed-etcd model: etcdctl on a unit with or without its client certificate, the schemes etcd lists, keys. */
 import path from 'node:path';
 import { expect } from 'vitest';
+import { buildTestCharm } from '../../charms/build.js';
 import { unitRoot } from '../../sim/home.js';
 import type { CliResult, SimModel } from '../../sim/testing.js';
+import { buildCharmInto } from '../../sim/testing.js';
 import { rootPassword } from '../support/model-state.js';
 import { parseMemberList, simExec } from '../support/unit-exec.js';
 
@@ -13,6 +15,22 @@ export async function ok(pending: Promise<CliResult>): Promise<string> {
   const r = await pending;
   if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}: ${r.stderr}`);
   return r.stdout;
+}
+
+/**
+ * charmed-etcd with both certificates relations in place before its `units`
+ * units, so each starts with TLS from its first hook (pause none,
+ * `certificate-extra-sans=127.0.0.1`). Resolves with the built charm's directory.
+ */
+export async function deployWithTls(sim: SimModel, dir: string, units: number): Promise<string> {
+  const charm = await buildCharmInto(path.join(dir, 'charm'));
+  const revision = (await ok(sim.sim('publish', charm))).trim();
+  await ok(sim.sim('deploy', '--revision', revision, APP, '-n', '0', '--config', 'certificate-extra-sans=127.0.0.1', '--config', 'pause-after-unit-refresh=none'));
+  await ok(sim.sim('deploy', await buildTestCharm(PROVIDER, path.join(dir, PROVIDER)), PROVIDER));
+  await ok(sim.sim('integrate', `${APP}:peer-certificates`, `${PROVIDER}:certificates`));
+  await ok(sim.sim('integrate', `${APP}:client-certificates`, `${PROVIDER}:certificates`));
+  for (let i = 0; i < units; i++) await ok(sim.sim('add-unit', APP));
+  return charm;
 }
 
 /** The unit's own client certificate files, as an operator on the machine passes them to etcdctl. */

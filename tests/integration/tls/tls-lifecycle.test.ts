@@ -14,12 +14,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitPemBlocks } from '../../../src/tls/pem.js';
 import { parseCertificate } from '../../../src/tls/x509.js';
-import { buildTestCharm } from '../../charms/build.js';
-import { buildCharmInto, useSimModel } from '../../sim/testing.js';
+import { useSimModel } from '../../sim/testing.js';
 import { rootPassword } from '../support/model-state.js';
 import { allActive, allOn, runAction, settle } from '../support/steps.js';
 import { clientFor, startWriter } from './etcd-writer.js';
-import { APP, PROVIDER, expectSchemes, ok, tlsFiles } from './tls-cluster.js';
+import { APP, PROVIDER, deployWithTls, expectSchemes, ok, tlsFiles } from './tls-cluster.js';
 
 const model = useSimModel({ units: 0 });
 
@@ -29,14 +28,8 @@ describe('TLS from the first member, a CA rotation and a refresh under load', ()
   it('starts a new cluster with TLS without a restart, then rotates the CA and refreshes with no acknowledged write lost', async () => {
     const sim = model();
     const dir = mkdtempSync(path.join(tmpdir(), 'tls-life-'));
-    const charm = await buildCharmInto(path.join(dir, 'charm'));
-    const revision = (await ok(sim.sim('publish', charm))).trim();
     // The application and its relations first, then the units: each unit's first hooks already see both relations.
-    await ok(sim.sim('deploy', '--revision', revision, APP, '-n', '0', '--config', 'certificate-extra-sans=127.0.0.1', '--config', 'pause-after-unit-refresh=none'));
-    await ok(sim.sim('deploy', await buildTestCharm(PROVIDER, path.join(dir, PROVIDER)), PROVIDER));
-    await ok(sim.sim('integrate', `${APP}:peer-certificates`, `${PROVIDER}:certificates`));
-    await ok(sim.sim('integrate', `${APP}:client-certificates`, `${PROVIDER}:certificates`));
-    for (let i = 0; i < 3; i++) await ok(sim.sim('add-unit', APP));
+    const charm = await deployWithTls(sim, dir, 3);
     await sim.wait(600);
     await expectSchemes(sim, 'https', 'https');
     const switched = sim.debugLog().filter((l) => /restarting .* to switch TLS/.test(l.message));
