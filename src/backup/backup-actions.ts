@@ -4,11 +4,8 @@
  * raw etcd snapshot, carrying its sha256, size, etcd version, cluster id and
  * revision as S3 user metadata.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { ActionScope, StatusValue, SettableStatusName } from '../../lib/juju/index.js';
 import type { CharmHook } from '../charm/charm-hook.js';
 import { clusterEndpoints } from '../charm/charm-hook.js';
@@ -17,9 +14,9 @@ import { showProgress } from '../charm/status-resolver.js';
 import { prepareDaemonDirs } from '../etcd/daemon-dirs.js';
 import { EtcdError } from '../etcd/errors/etcd-error.js';
 import { formatBackupTable, backupIdAt } from './backup-list.js';
-import type { BackupMetadata } from './object-store.js';
 import { ObjectStoreError } from './object-store.js';
-import { backupPrefix, describeProblems, objectKey } from './s3-params.js';
+import { backupPrefix, describeProblems } from './s3-params.js';
+import { uploadSnapshot } from './upload-snapshot.js';
 import type { S3Params } from './s3-params.js';
 import { readS3Relation } from './s3-relation.js';
 import { sideFiles } from '../tls/files.js';
@@ -48,13 +45,6 @@ async function s3Target(scope: CharmHook, action: ActionScope): Promise<S3Params
   return s3.read.params;
 }
 
-/** sha256 of a file, streamed. */
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
-}
-
 async function createBackup(scope: CharmHook, action: ActionScope): Promise<void> {
   const params = await s3Target(scope, action);
   if (params === undefined) return;
@@ -65,7 +55,6 @@ async function createBackup(scope: CharmHook, action: ActionScope): Promise<void
   await showProgress(scope.model, { name: 'maintenance', message: BACKUP_TEXT.creatingBackup });
   const file = path.join(scope.paths.archiveDir, STAGED_SNAPSHOT);
   const backupId = backupIdAt(scope.effects.now());
-  const key = objectKey(params, backupId);
   try {
     const app = await scope.app(relation);
     const password = await currentPassword(scope.model, app);
@@ -77,26 +66,8 @@ async function createBackup(scope: CharmHook, action: ActionScope): Promise<void
     await rm(file, { force: true });
     const member = await client.status(self.clientUrl);
     await scope.effects.snapshotSave(file, { endpoint: self.clientUrl, credentials, tls: sideFiles(scope.effects.root, 'client') });
-    // etcd's own reading of the file: a truncated or corrupt snapshot fails here, before any upload.
-    const snapshot = await scope.effects.snapshotStatus(file);
-    const size = (await stat(file)).size;
-    const sha256 = await sha256Of(file);
-    const metadata: BackupMetadata = {
-      sha256,
-      size: String(size),
-      'etcd-version': member.version,
-      'cluster-id': member.clusterId ?? '',
-      revision: String(snapshot.revision),
-    };
-    const store = await scope.effects.objectStore(params);
-    try {
-      await store.ensureBucket();
-      await store.upload(key, createReadStream(file), metadata);
-    } finally {
-      store.close();
-    }
-    scope.log.info(`backup ${backupId} uploaded to ${params.endpoint}, bucket ${params.bucket}, key ${key} (${size} bytes, sha256 ${sha256}, revision ${snapshot.revision})`);
-    action.setResults({ 'backup-id': backupId, key, sha256, size: String(size), revision: String(snapshot.revision), 'etcd-version': member.version });
+    const { key, metadata } = await uploadSnapshot(scope, params, file, backupId, member);
+    action.setResults({ 'backup-id': backupId, key, sha256: metadata.sha256, size: metadata.size, revision: metadata.revision, 'etcd-version': member.version });
   } catch (error) {
     if (!(error instanceof EtcdError || error instanceof ObjectStoreError)) throw error;
     scope.log.error(`backup ${backupId} failed: ${error.message}`);

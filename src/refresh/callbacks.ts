@@ -38,6 +38,8 @@ export interface EtcdRefreshCallbacks {
 export interface RefreshNotes {
   /** The keyspace snapshot a passing pre-refresh check saved. */
   snapshot?: string;
+  /** The backup id that snapshot was uploaded as (S3 related). */
+  backupId?: string;
   /** Why refreshSnap refused to run (nothing was stopped). */
   refusal?: string;
   /** What refreshSnap was asked to do in this hook. */
@@ -148,6 +150,7 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
       const report = await runPreRefreshChecks(scope);
       if (!report.ok) return report;
       notes.snapshot = report.snapshot;
+      if (report.backupId !== undefined) notes.backupId = report.backupId;
       return { ok: true };
     },
 

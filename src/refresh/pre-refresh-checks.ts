@@ -35,6 +35,7 @@ export const PRECHECK = {
   notInitialized: 'Cluster is not initialized',
   rollingRestart: 'Rolling restart in progress',
   snapshotFailed: 'Snapshot of the keyspace failed',
+  uploadFailed: 'Upload of the restore point to S3 failed (see debug-log)',
   downgradeRefused: 'etcd refuses the downgrade',
 } as const;
 
@@ -93,7 +94,9 @@ export function findPrecheckProblem(facts: PrecheckFacts): string | undefined {
   return undefined;
 }
 
-export type PrecheckReport = { readonly ok: true; readonly snapshot: string } | { readonly ok: false; readonly message: string };
+export type PrecheckReport =
+  | { readonly ok: true; readonly snapshot: string; /** The backup the snapshot was uploaded as, with S3 related. */ readonly backupId?: string | undefined }
+  | { readonly ok: false; readonly message: string };
 
 /** Snapshots kept in the archive; older pre-refresh snapshots are deleted. */
 export const SNAPSHOTS_KEPT = 3;
@@ -161,7 +164,13 @@ export async function runPreRefreshChecks(scope: CharmHook): Promise<PrecheckRep
   }
   scope.log.info(`saved a snapshot of the keyspace to ${file}`);
   await pruneSnapshots(scope.paths.archiveDir);
-  return { ok: true, snapshot: file };
+  const { uploadRestorePoint } = await import('../backup/restore-point.js');
+  const point = await uploadRestorePoint(scope, file, () => client.status(self.clientUrl));
+  if (point.kind === 'failed') {
+    scope.log.error(`uploading the restore point ${file} failed: ${point.reason}`);
+    return { ok: false, message: PRECHECK.uploadFailed };
+  }
+  return { ok: true, snapshot: file, backupId: point.kind === 'uploaded' ? point.backupId : undefined };
 }
 
 /**

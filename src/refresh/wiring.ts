@@ -66,6 +66,7 @@ async function reportAction(model: Model, run: RefreshRun, notes: RefreshNotes):
   const results: Record<string, string> = { ...outcome.results };
   // The restore point a passing pre-refresh check saved on this unit.
   if (notes.snapshot !== undefined) results['snapshot'] = notes.snapshot;
+  if (notes.backupId !== undefined) results['backup-id'] = notes.backupId;
   if (Object.keys(results).length > 0) action.setResults(results);
   if (outcome.status === 'failed') {
     action.fail(notes.refusal === undefined ? (outcome.message ?? 'failed') : notes.refusal);

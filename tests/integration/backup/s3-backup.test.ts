@@ -4,7 +4,8 @@
  * s3-integrator), create-backup, list-backups, and check the stored object
  * against what etcd itself says of it (`etcdutl snapshot status`). Then
  * credentials the server refuses (blocked, nothing written, etcd untouched)
- * and the provider's v1 shape (keys in a Juju secret).
+ * and the provider's v1 shape (keys in a Juju secret). pre-refresh-check
+ * uploads its restore point there too.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -107,6 +108,24 @@ describe('backups to S3', () => {
     expect(readdirSync(unitPaths(unitRoot(m.home, `${APP}/0`)).archiveDir)).not.toContain('charmed-etcd_snapshot.db');
     const logs = JSON.stringify(m.debugLog(`${APP}/0`));
     expect(logs).not.toContain(s3.secretKey);
+  });
+
+  it('pre-refresh-check uploads its restore point: the backup id in its result, the object the snapshot it kept', async () => {
+    const m = model();
+    const pre = await runAction(m, `${APP}/leader`, 'pre-refresh-check');
+    expect(pre.status, JSON.stringify(pre)).toBe('completed');
+    const id = pre.results['backup-id']!;
+    expect(id).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(objectsOnDisk()).toContain(id);
+    const local = pre.results['snapshot']!;
+    // The result names the file as the unit sees it; in the simulator the unit's root is a directory.
+    const root = unitRoot(m.home, `${APP}/0`);
+    const onUnit = local.startsWith(root) ? local : path.join(root, local);
+    const object = await download(`${PREFIX}/${id}`);
+    expect(object.sha256).toBe(createHash('sha256').update(readFileSync(onUnit)).digest('hex'));
+    expect(object.metadata['sha256']).toBe(object.sha256);
+    const list = await runAction(m, `${APP}/leader`, 'list-backups');
+    expect(list.results['backups']).toContain(id);
   });
 
   it('credentials the server refuses: blocked with its answer, the backup refused, etcd and the bucket untouched', async () => {
