@@ -83,8 +83,8 @@ export function tuningHash(tuning: EtcdTuning): string {
  * start). Without client certificates it is the tuning's alone, so a cluster
  * with no clients keeps the fingerprint it has.
  */
-export function restartHash(tuning: EtcdTuning, clientTrust: readonly string[]): string {
-  if (clientTrust.length === 0) return tuningHash(tuning);
-  const leaves = [...clientTrust].map((pem) => pem.trim()).sort();
+export function restartHash(tuning: EtcdTuning, extras: readonly string[]): string {
+  if (extras.length === 0) return tuningHash(tuning);
+  const leaves = [...extras].map((pem) => pem.trim()).sort();
   return createHash('sha256').update(JSON.stringify([tuningHash(tuning), leaves])).digest('hex').slice(0, 16);
 }

@@ -23,6 +23,8 @@ export const APP_KEYS = {
   managedUsers: 'managed_users',
   /** The client leaf certificates every unit adds to its client trust bundle (JSON list of PEMs, leader-written). */
   clientTrust: 'client_trust',
+  /** Extra client CAs received on `client-cas` (certificate_transfer), trusted by every unit (JSON list of PEMs, leader-written). */
+  clientCas: 'client_cas',
 } as const;
 
 /** Keys of each unit's `etcd-peers` databag. */
@@ -102,6 +104,7 @@ export interface AppState {
   readonly clusterToken: string | undefined;
   readonly managedUsers: Readonly<Record<string, string>>;
   readonly clientTrust: readonly string[];
+  readonly clientCas: readonly string[];
   /** Keys present with a value that breaks their rule (read as absent). */
   readonly malformed: readonly string[];
 }
@@ -117,10 +120,16 @@ export function parseAppState(bag: Readonly<Record<string, string>>): AppState {
     credentialsSecret: checked(bag, APP_KEYS.credentials, APP_VALUE_RULES[APP_KEYS.credentials], malformed),
     clusterToken: bag[APP_KEYS.clusterToken] || undefined,
     managedUsers: jsonOf(bag, APP_KEYS.managedUsers, z.record(z.string(), z.string()), {}, malformed),
-    clientTrust: jsonOf(bag, APP_KEYS.clientTrust, z.array(z.string().includes('-----BEGIN CERTIFICATE-----')), [], malformed),
+    clientTrust: jsonOf(bag, APP_KEYS.clientTrust, PEM_LIST, [], malformed),
+    clientCas: jsonOf(bag, APP_KEYS.clientCas, PEM_LIST, [], malformed),
     malformed,
   };
 }
+
+const PEM_LIST = z.array(z.string().includes('-----BEGIN CERTIFICATE-----'));
+
+/** What every unit's client trust bundle holds beside the provider's CAs: etcd-client requirers' leaves, then client-cas CAs. */
+export const clientTrustExtras = (app: AppState): readonly string[] => [...app.clientTrust, ...app.clientCas];
 
 /** A JSON value under `key` checked by `rule`; absent reads as `empty`, malformed too (and is named). */
 function jsonOf<T>(bag: Readonly<Record<string, string>>, key: string, rule: z.ZodType<T>, empty: T, malformed: string[]): T {

@@ -7,7 +7,7 @@ import { EtcdError } from '../etcd/errors/etcd-error.js';
 import { configInput } from './etcd-config-input.js';
 import type { EtcdApi } from '../etcd/api.js';
 import type { CharmHook, SelfMember } from '../charm/charm-hook.js';
-import { APP_KEYS, UNIT_KEYS, formatClusterMembers } from '../charm/peers.js';
+import { APP_KEYS, UNIT_KEYS, clientTrustExtras, formatClusterMembers } from '../charm/peers.js';
 import type { AppState, UnitState } from '../charm/peers.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
 import type { CharmStatus } from '../charm/status.js';
@@ -62,11 +62,11 @@ async function startMember(ctx: MemberContext, state: 'new' | 'existing'): Promi
   await writeMemberMarker(scope.paths, markerOf(ctx));
   await syncClientTrust(ctx);
   await scope.effects.snap.start(ETCD_SERVICE, { enable: true });
-  ctx.relation.localUnitData.update({ [UNIT_KEYS.state]: 'started', [UNIT_KEYS.configHash]: restartHash(config.tuning, app.clientTrust) });
+  ctx.relation.localUnitData.update({ [UNIT_KEYS.state]: 'started', [UNIT_KEYS.configHash]: restartHash(config.tuning, clientTrustExtras(app)) });
 }
 
 /** The client trust bundle as the app bag asks (etcd-client requirers' leaves); resolves true when it changed on disk. */
-export const syncClientTrust = (ctx: MemberContext): Promise<boolean> => syncTrustBundle(ctx.scope.effects.root, 'client', ctx.app.clientTrust);
+export const syncClientTrust = (ctx: MemberContext): Promise<boolean> => syncTrustBundle(ctx.scope.effects.root, 'client', clientTrustExtras(ctx.app));
 
 /**
  * Turns on auth with a `root` user holding the root role; a no-op when it is on.

@@ -18,6 +18,7 @@ import type { RefreshOutcome } from '../refresh/step.js';
 import { refreshConfigFile, rollingRestart, selfHeal } from './running-member.js';
 import { switchTls } from './tls-switch.js';
 import { CLIENT_ENDPOINT } from '../clients/endpoint.js';
+import { CLIENT_CAS_ENDPOINT } from '../tls/endpoints.js';
 import type { UpkeepResult } from './running-member.js';
 import type { MemberRecord } from '../charm/status.js';
 import { STATUS, clusterAppStatus, malformedPeerData, pickStatus } from '../charm/status.js';
@@ -175,6 +176,7 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
   }
 
   let clientStatuses: readonly CharmStatus[] = [];
+  let trustChanged = false;
   if (isLeader && startedNow && app.clusterState !== undefined && password !== undefined) {
     const clientRelations = await model.relations(CLIENT_ENDPOINT);
     if (clientRelations.length > 0 || Object.keys(app.managedUsers).length > 0) {
@@ -183,13 +185,24 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
       const served = await serveClients(context, client, clientRelations);
       clientStatuses = served.statuses;
       statuses.push(...clientStatuses);
-      if (served.trustChanged && member !== undefined && !tlsBusy) {
-        // The new bundle, and this unit's restart if its turn has come (often first: the leader is often unit 0).
-        const next = { ...member, app: await scope.app(relation), own: await scope.own(relation) };
-        await refreshConfigFile(next);
-        upkeep(await rollingRestart(next, peers, client, refresh.inProgress));
-      }
+      trustChanged = served.trustChanged;
     }
+  }
+  if (isLeader && app.clusterState !== undefined) {
+    const casRelations = await model.relations(CLIENT_CAS_ENDPOINT);
+    if (casRelations.length > 0 || app.clientCas.length > 0) {
+      const { syncClientCas } = await import('../tls/client-cas.js');
+      const clientTlsEverywhere = [own, ...peers.filter((p) => p.started)].every((u) => u.tls.client.state === 'tls' && u.tls.client.rotation === 'no-rotation');
+      const step = await syncClientCas(model, relation, app.clientCas, { refreshInProgress: refresh.inProgress, clientTlsEverywhere }, log);
+      if (step.kind === 'recorded') trustChanged = true;
+      else if (step.kind === 'deferred') statuses.push({ name: 'waiting', message: step.why === 'refresh' ? STATUS.tlsWaitsForRefresh : STATUS.tlsNotReady });
+    }
+  }
+  if (trustChanged && member !== undefined && !tlsBusy) {
+    // Juju wakes the other units, not the writer: the new bundle here, and this unit's restart if its turn has come.
+    const next = { ...member, app: await scope.app(relation), own: await scope.own(relation) };
+    await refreshConfigFile(next);
+    upkeep(await rollingRestart(next, peers, client, refresh.inProgress));
   }
 
   if (isLeader && app.clusterState !== undefined) {

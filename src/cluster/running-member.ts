@@ -7,7 +7,7 @@ import type { EtcdApi } from '../etcd/api.js';
 import type { MemberContext } from './first-start.js';
 import { syncClientTrust } from './first-start.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
-import { UNIT_KEYS } from '../charm/peers.js';
+import { UNIT_KEYS, clientTrustExtras } from '../charm/peers.js';
 import type { CharmStatus } from '../charm/status.js';
 import { restartTurn } from './rolling-restart.js';
 import type { UnitState } from '../charm/peers.js';
@@ -67,7 +67,7 @@ export async function rollingRestart(
   client: EtcdApi,
   refreshInProgress: boolean,
 ): Promise<UpkeepResult> {
-  const desired = restartHash(ctx.config.tuning, ctx.app.clientTrust);
+  const desired = restartHash(ctx.config.tuning, clientTrustExtras(ctx.app));
   const turn = restartTurn({
     unitNumber: ctx.scope.model.unitNumber,
     desiredHash: desired,

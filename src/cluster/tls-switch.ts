@@ -15,7 +15,7 @@ import type { EtcdApi } from '../etcd/api.js';
 import { peerUrl, peerAddress } from '../etcd/config.js';
 import type { CharmStatus } from '../charm/status.js';
 import { STATUS } from '../charm/status.js';
-import { TLS_UNIT_KEYS, UNIT_KEYS } from '../charm/peers.js';
+import { TLS_UNIT_KEYS, UNIT_KEYS, clientTrustExtras } from '../charm/peers.js';
 import type { UnitState } from '../charm/peers.js';
 import { restartHash } from '../charm/charm-config.js';
 import { readInstalled, removeSide, writeSide } from '../tls/files.js';
@@ -100,7 +100,7 @@ const writeRecord = (ctx: MemberContext, kind: TlsKind, record: TlsRecord): void
 
 /** The lowest started unit below this one that has not done the step ending in `after` on `kind`, or is unhealthy. */
 function blockerBelow(ctx: MemberContext, peers: readonly UnitState[], kind: TlsKind, after: TlsRecord): UnitState | undefined {
-  const desired = restartHash(ctx.config.tuning, ctx.app.clientTrust);
+  const desired = restartHash(ctx.config.tuning, clientTrustExtras(ctx.app));
   return peers
     .filter((p) => p.started && p.unitNumber < ctx.scope.model.unitNumber)
     .sort((a, b) => a.unitNumber - b.unitNumber)
@@ -167,7 +167,7 @@ export async function switchTls(ctx: MemberContext, peers: readonly UnitState[],
       if (key === undefined) throw new Error(`no private key for the ${kind} certificate`);
       const intermediates = answer?.kind === 'offered' ? answer.offered.intermediates : [];
       // Client leaves of etcd-client requirers stay trusted next to the provider's CAs.
-      await writeSide(scope.effects.root, kind, { ...step.files, intermediates, key }, kind === 'client' ? ctx.app.clientTrust : []);
+      await writeSide(scope.effects.root, kind, { ...step.files, intermediates, key }, kind === 'client' ? clientTrustExtras(ctx.app) : []);
     }
     scope.log.info(`${kind} TLS: installed ${step.files === 'off' ? 'plain http' : 'the certificate and trust bundle'} (${step.after.state}, ${step.after.rotation})`);
   }
@@ -196,7 +196,7 @@ export async function switchTls(ctx: MemberContext, peers: readonly UnitState[],
   const healthy = await restartMember(next, client);
   for (const a of applies) writeRecord(ctx, a.kind, a.step.after);
   // The restart applied the current tuning too.
-  ctx.relation.localUnitData.set(UNIT_KEYS.configHash, restartHash(ctx.config.tuning, ctx.app.clientTrust));
+  ctx.relation.localUnitData.set(UNIT_KEYS.configHash, restartHash(ctx.config.tuning, clientTrustExtras(ctx.app)));
   if (healthy) return { statuses, readyToStart: true, restartedUnhealthy: false };
   const failed = applies.find((a) => a.step.restart)!.kind === 'peer' ? STATUS.peerTlsTransitionFailed : STATUS.clientTlsTransitionFailed;
   return { statuses: [...statuses, { name: 'blocked', message: failed }], readyToStart: true, restartedUnhealthy: true };

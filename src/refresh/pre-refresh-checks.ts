@@ -14,7 +14,7 @@ import { clusterEndpoints } from '../charm/charm-hook.js';
 import { installedRevision } from '../etcd/snap.js';
 import { sideFiles } from '../tls/files.js';
 import { peerUrl, peerAddress } from '../etcd/config.js';
-import { servesTls } from '../charm/peers.js';
+import { clientTrustExtras, servesTls } from '../charm/peers.js';
 import type { EtcdApi } from '../etcd/api.js';
 import { EtcdServerError } from '../etcd/errors/server-error.js';
 import { readPinnedSnap } from '../etcd/pinned-snap.js';
@@ -147,7 +147,7 @@ export async function runPreRefreshChecks(scope: CharmHook): Promise<PrecheckRep
     healthy: scan?.healthy ?? new Set(),
     alarms,
     units,
-    desiredConfigHash: parsed.ok ? restartHash(parsed.config.tuning, app.clientTrust) : undefined,
+    desiredConfigHash: parsed.ok ? restartHash(parsed.config.tuning, clientTrustExtras(app)) : undefined,
   });
   if (problem !== undefined) return { ok: false, message: problem };
   const refused = await downgradeRefusal(scope, client, self.clientUrl);

@@ -11,25 +11,23 @@
  * nothing created), and a removed relation (its users, roles and
  * certificates gone from etcd and every trust bundle).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { splitPemBlocks } from '../../../src/tls/pem.js';
 import { buildTestCharm } from '../../charms/build.js';
 import type { StatusJson } from '../../sim/status.js';
 import type { SimModel } from '../../sim/testing.js';
 import { useSimModel } from '../../sim/testing.js';
-import { etcdBinDir, pinnedEtcd } from '../../support/etcd-binaries.js';
+import { pinnedEtcd } from '../../support/etcd-binaries.js';
+import { etcdctlAs, filesIn } from '../support/cert-etcdctl.js';
 import { allActive, allOn, runAction, settle } from '../support/steps.js';
 import { startWriter } from '../tls/etcd-writer.js';
 import { APP, deployWithTls, etcdctl as rootEtcdctl, ok, tlsFiles } from '../tls/tls-cluster.js';
 
 const REQUIRER = 'etcd-requirer';
 const model = useSimModel({ units: 0 });
-const run = promisify(execFile);
 
 interface Credentials {
   readonly username: string;
@@ -47,15 +45,7 @@ async function credentials(sim: SimModel, app: string, dir: string): Promise<Rec
 }
 
 /** Upstream etcdctl as the requirer's client `cn`: its certificate and key, the CA etcd's answer named, no user or password. */
-async function asClient(dir: string, cn: string, uris: string, ...args: string[]): Promise<string> {
-  const files = path.join(dir, cn);
-  const flags = [`--endpoints=${uris}`, `--cacert=${files}/ca.pem`, `--cert=${files}/cert.pem`, `--key=${files}/key.pem`, '--dial-timeout=5s', '--command-timeout=15s'];
-  try {
-    return (await run(path.join(etcdBinDir(pinnedEtcd()), 'etcdctl'), [...args, ...flags])).stdout.trim();
-  } catch (error) {
-    return `ERROR ${String((error as { stderr?: string }).stderr ?? error).trim()}`;
-  }
-}
+const asClient = (dir: string, cn: string, uris: string, ...args: string[]): Promise<string> => etcdctlAs(filesIn(path.join(dir, cn)), uris, ...args);
 
 const lines = (text: string): string[] => text.split('\n').map((l) => l.trim()).filter((l) => l !== '').sort();
 const requirerReady = (app: string, n: number) => (s: StatusJson): boolean => {
