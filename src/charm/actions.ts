@@ -81,6 +81,8 @@ export async function handleAction(scope: CharmHook, event: ActionEvent): Promis
   switch (event.name) {
     case 'health':
       return healthAction(scope);
+    case 'rebuild-cluster':
+      return (await import('../cluster/rebuild.js')).rebuildClusterAction(scope);
     default:
       if (!(await handleBackupAction(scope, event.name))) scope.model.action!.fail(`unknown action ${event.name}`);
   }

@@ -25,6 +25,10 @@ export const APP_KEYS = {
   clientTrust: 'client_trust',
   /** Extra client CAs received on `client-cas` (certificate_transfer), trusted by every unit (JSON list of PEMs, leader-written). */
   clientCas: 'client_cas',
+  /** Canonical's key: set by `rebuild-cluster` (here to the rebuild's id) until every unit is back in the new cluster. */
+  rebuildCluster: 'rebuild_cluster',
+  /** `stopping` (units stop, the others' data goes) or `restarted` (the survivor runs alone; the others rejoin as learners). */
+  rebuildPhase: 'rebuild_phase',
 } as const;
 
 /** Keys of each unit's `etcd-peers` databag. */
@@ -35,6 +39,8 @@ export const UNIT_KEYS = {
   health: 'health',
   /** The tuning fingerprint etcd on this unit runs with. */
   configHash: 'config_hash',
+  /** The id of the rebuild this unit stopped (and, off the leader, dropped its data) for. */
+  rebuildStopped: 'rebuild_stopped',
 } as const;
 
 /** Canonical's per-unit TLS keys (reference charmed-etcd-relations.md 2.3), one set per side. */
@@ -105,6 +111,8 @@ export interface AppState {
   readonly managedUsers: Readonly<Record<string, string>>;
   readonly clientTrust: readonly string[];
   readonly clientCas: readonly string[];
+  /** A `rebuild-cluster` under way. */
+  readonly rebuild: { readonly id: string; readonly phase: 'stopping' | 'restarted' } | undefined;
   /** Keys present with a value that breaks their rule (read as absent). */
   readonly malformed: readonly string[];
 }
@@ -122,8 +130,18 @@ export function parseAppState(bag: Readonly<Record<string, string>>): AppState {
     managedUsers: jsonOf(bag, APP_KEYS.managedUsers, z.record(z.string(), z.string()), {}, malformed),
     clientTrust: jsonOf(bag, APP_KEYS.clientTrust, PEM_LIST, [], malformed),
     clientCas: jsonOf(bag, APP_KEYS.clientCas, PEM_LIST, [], malformed),
+    rebuild: rebuildOf(bag, malformed),
     malformed,
   };
+}
+
+const REBUILD_PHASE = z.enum(['stopping', 'restarted']);
+
+function rebuildOf(bag: Readonly<Record<string, string>>, malformed: string[]): AppState['rebuild'] {
+  const id = bag[APP_KEYS.rebuildCluster];
+  if (id === undefined || id === '') return undefined;
+  // A rebuild without a readable phase is taken as just begun: stopping is the safe side.
+  return { id, phase: checked(bag, APP_KEYS.rebuildPhase, REBUILD_PHASE, malformed) ?? 'stopping' };
 }
 
 const PEM_LIST = z.array(z.string().includes('-----BEGIN CERTIFICATE-----'));
@@ -158,6 +176,7 @@ export interface UnitState {
   readonly configHash: string | undefined;
   /** The unit's TLS records, per side. */
   readonly tls: Readonly<Record<TlsKind, TlsRecord>>;
+  readonly rebuildStopped: string | undefined;
   /** Keys present with a value that breaks their rule (read as absent); the health record reports its own. */
   readonly malformed: readonly string[];
 }
@@ -179,6 +198,7 @@ export function parseUnitState(unit: string, app: string, bag: Readonly<Record<s
     health: health === undefined ? undefined : parseHealthRecord(health),
     configHash: bag[UNIT_KEYS.configHash] || undefined,
     tls: { peer: tlsRecord(bag, 'peer', malformed), client: tlsRecord(bag, 'client', malformed) },
+    rebuildStopped: bag[UNIT_KEYS.rebuildStopped] || undefined,
     malformed,
   };
 }

@@ -24,6 +24,7 @@ export const STATUS = {
   healthCheckFailed: 'health check failed',
   unhealthyAfterRestart: 'unhealthy after restarting',
   majorityLost: 'Cluster failure - majority of cluster members lost',
+  rebuilding: 'Rebuilding with new cluster configuration...',
   secretNotAccessible: 'Cannot access configured secret, check permissions',
   passwordUpdateFailed: 'failed to update password',
   waitingForPassword: 'Waiting for the new root password',

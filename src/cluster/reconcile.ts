@@ -96,6 +96,22 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
   let password = await currentPassword(model, app);
   const rootOf = (p: string | undefined) => (p === undefined ? undefined : rootCredentials(p));
 
+  if (app.rebuild !== undefined) {
+    // rebuild-cluster under way: while units stop, nothing else runs (no self-heal, no membership change).
+    if (!parsed.ok) {
+      statuses.push({ name: 'blocked', message: STATUS.rebuilding });
+      return finish();
+    }
+    const { rebuildStep } = await import('./rebuild.js');
+    const step = await rebuildStep({ scope, relation, self, own, app, config: parsed.config }, peers, isLeader, password);
+    statuses.push(...step.statuses);
+    app = step.app;
+    if (isLeader) appStatus = step.statuses[0];
+    if (step.halt) return finish();
+  } else if (own.rebuildStopped !== undefined) {
+    relation.localUnitData.set(UNIT_KEYS.rebuildStopped, undefined);
+  }
+
   // TLS first: a member that has not started takes its files now and starts with them; a started one may switch.
   let tlsBusy = false;
   if (parsed.ok) {
@@ -206,7 +222,8 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
   }
 
   if (isLeader && app.clusterState !== undefined) {
-    const blocked = pickStatus([configStatus, desired.ok ? undefined : desired.status, ...clientStatuses.filter((st) => st.name === 'blocked')]);
+    const rebuilding: CharmStatus | undefined = app.rebuild === undefined ? undefined : { name: 'blocked', message: STATUS.rebuilding };
+    const blocked = pickStatus([rebuilding, configStatus, desired.ok ? undefined : desired.status, ...clientStatuses.filter((st) => st.name === 'blocked')]);
     appStatus = clusterAppStatus({
       records: memberRecords(scope, self.name, record, peers),
       malformedPeerData: malformedPeerDataOf(scope, app, peers),

@@ -110,6 +110,8 @@ export interface EtcdConfigInput {
   readonly autoCompactionRetention: string;
   /** Default 10000 (etcd 3.6's default; 3.4/3.5 default to 100000 and hold more entries in memory). */
   readonly snapshotCount?: number;
+  /** `rebuild-cluster`: start as a one-member cluster keeping this member's data (etcd's --force-new-cluster); for one start only. */
+  readonly forceNewCluster?: boolean;
   /** Default true: etcd refuses membership changes that could lose quorum. */
   readonly strictReconfigCheck?: boolean;
   /** Serve Prometheus metrics on `http://<ip>:<port>`; omitted when undefined. */
@@ -219,6 +221,7 @@ export function renderEtcdConfig(input: EtcdConfigInput): string {
     'initial-cluster': input.initialCluster.map((m) => `${m.name}=${m.peerUrl}`).join(','),
     'initial-cluster-state': input.initialClusterState,
     'initial-cluster-token': input.initialClusterToken,
+    ...(input.forceNewCluster === true ? { 'force-new-cluster': true } : {}),
     'heartbeat-interval': input.heartbeatIntervalMs,
     'election-timeout': input.electionTimeoutMs,
     'quota-backend-bytes': input.quotaBackendBytes,
