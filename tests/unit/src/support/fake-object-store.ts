@@ -3,6 +3,7 @@
  * metadata, and credentials it accepts. It refuses other credentials the way
  * S3 does (`InvalidAccessKeyId`, `SignatureDoesNotMatch`).
  */
+import { writeFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { BackupMetadata, ObjectStore, OpenObjectStore } from '../../../../src/backup/object-store.js';
 import { ObjectStoreError } from '../../../../src/backup/object-store.js';
@@ -54,6 +55,12 @@ export class FakeObjectStorage {
       metadata: async (key: string) => {
         this.#authorise(params);
         return this.buckets.get(params.bucket)?.get(key)?.metadata;
+      },
+      download: async (key: string, file: string) => {
+        this.#authorise(params);
+        const object = this.buckets.get(params.bucket)?.get(key);
+        if (object === undefined) throw new ObjectStoreError(`downloading ${key}: NoSuchKey (HTTP 404)`, 'NoSuchKey');
+        writeFileSync(file, object.body);
       },
       close: () => undefined,
     };
