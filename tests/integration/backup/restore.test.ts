@@ -7,15 +7,17 @@
  * backup whose bytes no longer match its sha256: the action fails before any
  * etcd stops, and the cluster is untouched.
  */
-import { mkdtempSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CopyObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unitPaths } from '../../../src/etcd/paths.js';
 import { buildTestCharm } from '../../charms/build.js';
+import { unitRoot } from '../../sim/home.js';
 import { type S3Server, startS3Server } from '../../support/s3-server.js';
 import { useCharmModel } from '../support/charm-model.js';
-import { clientUrlOf, clientUrls, daemonPids } from '../support/cluster.js';
+import { clientUrlOf, clientUrls, daemonPids, jujuLeader } from '../support/cluster.js';
 import { peerAppBag, peerUnitBag, rootPassword } from '../support/model-state.js';
 import { allActive, runAction, settle, simOk } from '../support/steps.js';
 import { etcdctl, parseEndpointHealth } from '../support/unit-exec.js';
@@ -90,10 +92,21 @@ describe('restore from S3', () => {
     await put(m, status, 'put', '/r/later', 'gone after restore');
 
     expect(await runAction(m, `${APP}/leader`, 'restore', 'backup-id=2000-01-01T00:00:00Z')).toMatchObject({ status: 'failed', message: 'Backup ID not found.' });
+    // Hooks killed mid-step, as if the agent died: the leader's trial start, a stop, a restart. Juju retries them.
+    await simOk(m, 'inject-fault', UNITS[0]!, '--on', 'snap start --enable', '--when', 'after', '--do', 'kill-hook');
+    await simOk(m, 'inject-fault', UNITS[1]!, '--on', 'snap stop --disable', '--when', 'after', '--do', 'kill-hook');
+    await simOk(m, 'inject-fault', UNITS[2]!, '--on', 'snap start --enable', '--when', 'after', '--do', 'kill-hook');
     const restore = await runAction(m, `${APP}/leader`, 'restore', `backup-id=${backupId}`);
     expect(restore, JSON.stringify(restore)).toMatchObject({ status: 'completed', results: { success: `restore initiated for ${backupId}` } });
 
     status = await settle(m, restored(m), 150_000);
+    for (const unit of UNITS) {
+      expect(m.debugLog(unit).filter((l) => l.logger === 'sim.inject-fault' && l.message.startsWith('fired:'))).toHaveLength(1);
+      // The download and the old data are gone.
+      const paths = unitPaths(unitRoot(m.home, unit));
+      expect(readdirSync(paths.archiveDir)).toEqual([]);
+      expect(readdirSync(paths.dataDir).filter((f) => f !== '.charmed-etcd-member.json')).toEqual(['member']);
+    }
     for (const unit of UNITS) {
       const read = await readMember(m, status, unit);
       expect({ unit, kvs: read.kvs }).toEqual({ unit, kvs: atBackup });
@@ -148,5 +161,40 @@ describe('restore from S3', () => {
     closeSync(fd);
     // The S3 SDK's own checksum check catches it first where the store kept one; the sha256 otherwise.
     await refusedUntouched(backupId, /the object store's checksum does not match the downloaded bytes|the downloaded object's sha256 is [0-9a-f]{64}, its metadata says [0-9a-f]{64}/);
+  });
+
+  it("a backup whose root password is not the configured one: verification fails, every member keeps its data; with system-users set to the source's password it restores", async () => {
+    const m = model();
+    const source = rootPassword(m);
+    const backup = await runAction(m, `${APP}/leader`, 'create-backup');
+    expect(backup.status, JSON.stringify(backup)).toBe('completed');
+    const id = backup.results['backup-id']!;
+    // The cluster's root password changes after the backup.
+    const uri = (await simOk(m, 'add-secret', 'etcd-root', 'root=a-newer-root-password')).trim();
+    await simOk(m, 'grant-secret', 'etcd-root', APP);
+    await simOk(m, 'config', `system-users=${uri}`);
+    let status = await settle(m, (s) => allActive(s) && rootPassword(m) === 'a-newer-root-password');
+    await put(m, status, 'put', '/r/after-backup', 'kept');
+    const before = await readMember(m, status, UNITS[1]!);
+
+    const first = await runAction(m, `${APP}/leader`, 'restore', `backup-id=${id}`);
+    expect(first.status, JSON.stringify(first)).toBe('completed');
+    const cancelled = (s: StatusJson) =>
+      UNITS.every((u) => s.units[u]?.message === 'Restore verification failed - etcd cluster still running, restore cancelled, check debug-log' && s.units[u]?.['agent-status'] === 'idle') &&
+      peerAppBag(m)['restore_instruction'] === undefined;
+    status = await settle(m, cancelled);
+    const why = m.debugLog(jujuLeader(status)).map((l) => l.message);
+    expect(why.some((l) => /restore verification of backup .+ failed: the restored keyspace's root user has none of the configured passwords/.test(l))).toBe(true);
+    for (const unit of UNITS) expect(await readMember(m, status, unit)).toMatchObject({ kvs: before.kvs, clusterId: before.clusterId });
+
+    // Canonical's way: system-users holds the source cluster's password (the charm sets it on the running cluster first).
+    await simOk(m, 'update-secret', 'etcd-root', `root=${source}`);
+    await settle(m, () => rootPassword(m) === source);
+    const second = await runAction(m, `${APP}/leader`, 'restore', `backup-id=${id}`);
+    expect(second.status, JSON.stringify(second)).toBe('completed');
+    status = await settle(m, restored(m));
+    const after = await readMember(m, status, UNITS[2]!);
+    expect(after.kvs['/r/after-backup']).toBeUndefined();
+    expect(after.kvs['/r/after']).toBe('ok');
   });
 });

@@ -20,10 +20,10 @@ function relateS3(): void {
   world.otherRelations = [world.unit(0).ctx.relation({ endpoint: 's3-credentials', id: S3_ID, remoteApp: 's3-integrator', remoteAppData: GOOD })];
 }
 
-/** Three units, S3 related, one backup taken. */
-async function withBackup(): Promise<void> {
+/** `units` units, S3 related, one backup taken. */
+async function withBackup(units = 3): Promise<void> {
   world = new World();
-  await world.deploy(3);
+  await world.deploy(units);
   relateS3();
   await world.run(0, (ctx) => ctx.on.relationChanged(world.otherRelations[0]!, { remoteUnit: 0 }));
   const backup = await world.action(0, 'create-backup');
@@ -95,6 +95,38 @@ describe('restore action', () => {
     // The next restore clears it.
     expect((await world.action(0, 'restore', { 'backup-id': ID })).actionResult).toMatchObject({ status: 'completed' });
     expect(world.appBag['restore_verification_failed']).toBeUndefined();
+  });
+
+  it('while a restore runs, update-status neither restarts a stopped member nor changes the membership', async () => {
+    await withBackup();
+    await world.action(0, 'restore', { 'backup-id': ID });
+    await world.changed(1, 0);
+    await world.changed(2, 0);
+    await world.changed(0, 1); // every unit downloaded: the leader moves to stop_workload and stops
+    expect(world.appBag['restore_instruction']).toBe('stop_workload');
+    await world.changed(1, 0);
+    expect(world.cluster.isRunning('charmed-etcd1')).toBe(false);
+    const calls = world.unit(1).snap.calls.length;
+    const members = JSON.stringify(world.cluster.list());
+    await world.hook(1, 'update-status');
+    await world.hook(0, 'update-status');
+    expect(world.unit(1).snap.calls.slice(calls)).toEqual([]);
+    expect(world.cluster.isRunning('charmed-etcd1')).toBe(false);
+    expect(JSON.stringify(world.cluster.list())).toBe(members);
+    expect(world.unit(1).unitStatus).toEqual({ status: 'maintenance', message: 'Database restore is in progress' });
+  });
+
+  it('one unit: the action runs the whole restore itself (no verification step) and the unit is active after', async () => {
+    await withBackup(1);
+    const out = await world.action(0, 'restore', { 'backup-id': ID });
+    expect(out.actionResult).toMatchObject({ status: 'completed', results: { success: `restore initiated for ${ID}` } });
+    expect(world.restores.map((r) => [r.unit, r.options.initialCluster])).toEqual([[0, 'charmed-etcd0=http://10.0.0.10:2380']]);
+    expect(world.appBag['restore_instruction']).toBeUndefined();
+    expect(world.appBag['cluster_token']).toBe(world.restores[0]!.options.token);
+    expect(world.unit(0).bag['restore_step']).toBeUndefined();
+    expect(world.cluster.isRunning('charmed-etcd0')).toBe(true);
+    await world.hook(0, 'update-status');
+    expect(world.unit(0).unitStatus).toEqual({ status: 'active', message: '' });
   });
 
   it('a backup id re-rendered as a YAML timestamp reads as the id', () => {
