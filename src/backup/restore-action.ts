@@ -44,7 +44,8 @@ export async function restoreAction(scope: CharmHook, refreshInProgress: boolean
 
   // The new cluster's members: every unit, each a running member now (its peer URL settled).
   const self = await scope.self();
-  if (!(await scope.own(relation)).started) return fail(action, notAllMembers(model.unitName));
+  const own = await scope.own(relation);
+  if (!own.started || inTransition(own.tls.peer)) return fail(action, notAllMembers(model.unitName));
   const members: RestoreMember[] = [{ unit: model.unitName, name: self.name, peerUrl: self.peerUrl }];
   for (const p of await scope.peers(relation)) {
     if (!p.started || p.ip === undefined || inTransition(p.tls.peer)) return fail(action, notAllMembers(p.unit));
