@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { normaliseBackupId } from '../../../../src/backup/restore-action.js';
 import { unitPaths } from '../../../../src/etcd/paths.js';
-import { World } from '../support/world.js';
+import { BUILDS, World } from '../support/world.js';
 
 let world: World;
 afterEach(() => world?.cleanup());
@@ -58,6 +58,24 @@ describe('restore action', () => {
     expect(world.unit(0).snap.calls.slice(calls)).toEqual([]);
     expect(world.appBag['restore_instruction']).toBeUndefined();
     expect(existsSync(path.join(unitPaths(world.unit(0).root).archiveDir, 'charmed-etcd_restore.db'))).toBe(false);
+  });
+
+  it('a download that fails: "Could not download backup-file <id>.", nothing stopped', async () => {
+    await withBackup();
+    world.objectStorage.failDownloads = true;
+    const calls = world.unit(0).snap.calls.length;
+    const out = await world.action(0, 'restore', { 'backup-id': ID });
+    expect(out.actionResult).toMatchObject({ status: 'failed', message: `Could not download backup-file ${ID}.`, results: { error: `Could not download backup-file ${ID}.` } });
+    expect(world.unit(0).snap.calls.slice(calls)).toEqual([]);
+    expect(world.appBag['restore_instruction']).toBeUndefined();
+  });
+
+  it('refused while a refresh is in progress', async () => {
+    await withBackup();
+    await world.refreshCharm(BUILDS.etcd3530);
+    const out = await world.action(0, 'restore', { 'backup-id': ID });
+    expect(out.actionResult).toMatchObject({ status: 'failed', message: 'Refresh in progress, cannot perform action.' });
+    expect(world.appBag['restore_instruction']).toBeUndefined();
   });
 
   it('initiates the restore: the leader has the checked file, the peer keys say download_backup, a second restore is refused', async () => {

@@ -19,6 +19,8 @@ export class FakeObjectStorage {
   readonly accounts = new Map<string, string>();
   /** Every params the charm opened a store with (to see which hooks talked to S3). */
   readonly opened: S3Params[] = [];
+  /** Downloads fail as a dropped connection does. */
+  failDownloads = false;
 
   constructor(accessKey: string, secretKey: string) {
     this.accounts.set(accessKey, secretKey);
@@ -58,6 +60,7 @@ export class FakeObjectStorage {
       },
       download: async (key: string, file: string) => {
         this.#authorise(params);
+        if (this.failDownloads) throw new ObjectStoreError(`downloading ${key}: cannot reach ${params.endpoint}: socket hang up`, 'ECONNRESET');
         const object = this.buckets.get(params.bucket)?.get(key);
         if (object === undefined) throw new ObjectStoreError(`downloading ${key}: NoSuchKey (HTTP 404)`, 'NoSuchKey');
         writeFileSync(file, object.body);
