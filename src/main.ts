@@ -10,6 +10,7 @@ import { EtcdClient } from './etcd/client.js';
 import { clientTransport } from './etcd/client-transport.js';
 import { snapshotSave } from './etcd/etcdctl.js';
 import { snapshotStatus } from './etcd/snapshot-status.js';
+import { snapshotRestore } from './etcd/etcdutl.js';
 import type { CharmEffects } from './charm/effects.js';
 import { ETCDCTL_APP, ETCDUTL_APP } from './etcd/paths.js';
 import { etcdRefreshStep } from './refresh/wiring.js';
@@ -48,6 +49,7 @@ export function realEffects(host: HookHost): CharmEffects {
     generatePassword: () => randomBytes(24).toString('base64url'),
     snapshotSave: (file, { endpoint, credentials, tls }) => snapshotSave(file, { command: ETCDCTL_APP, endpoint, credentials, tls, env }),
     snapshotStatus: (file) => snapshotStatus(file, { etcdutl: ETCDUTL_APP, etcdctl: ETCDCTL_APP, env }),
+    snapshotRestore: (file, options) => snapshotRestore(file, options, { etcdutl: ETCDUTL_APP, env }),
     // Loaded here, on first use: ordinary hooks never parse the S3 SDK.
     objectStore: async (params) => (await import('./backup/s3-store.js')).openS3Store(params),
   };

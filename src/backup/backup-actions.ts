@@ -15,10 +15,9 @@ import { prepareDaemonDirs } from '../etcd/daemon-dirs.js';
 import { EtcdError } from '../etcd/errors/etcd-error.js';
 import { formatBackupTable, backupIdAt } from './backup-list.js';
 import { ObjectStoreError } from './object-store.js';
-import { backupPrefix, describeProblems } from './s3-params.js';
+import { backupPrefix } from './s3-params.js';
 import { uploadSnapshot } from './upload-snapshot.js';
-import type { S3Params } from './s3-params.js';
-import { readS3Relation } from './s3-relation.js';
+import { fail, s3Target } from './action-preconditions.js';
 import { sideFiles } from '../tls/files.js';
 import { BACKUP_TEXT } from './texts.js';
 
@@ -26,24 +25,6 @@ import { BACKUP_TEXT } from './texts.js';
 export const STAGED_SNAPSHOT = 'charmed-etcd_snapshot.db';
 
 const isSettable = (s: StatusValue): s is StatusValue<SettableStatusName> => ['active', 'blocked', 'maintenance', 'waiting'].includes(s.name);
-
-/** Fails the action with `message`, also in the `error` result, as Canonical's charm does. */
-function fail(action: ActionScope, message: string): void {
-  action.setResults({ error: message });
-  action.fail(message);
-}
-
-/** The common preconditions: leader, an S3 relation, usable credentials. Fails the action and returns undefined when one does not hold. */
-async function s3Target(scope: CharmHook, action: ActionScope): Promise<S3Params | undefined> {
-  if (!(await scope.model.isLeader())) return void fail(action, BACKUP_TEXT.notLeader);
-  const s3 = await readS3Relation(scope.model);
-  if (s3 === undefined) return void fail(action, BACKUP_TEXT.noStorage);
-  if (!s3.read.ok) {
-    scope.log.warn(`s3-credentials: ${describeProblems(s3.read.problems)}`);
-    return void fail(action, BACKUP_TEXT.noCredentials);
-  }
-  return s3.read.params;
-}
 
 async function createBackup(scope: CharmHook, action: ActionScope): Promise<void> {
   const params = await s3Target(scope, action);

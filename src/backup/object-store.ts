@@ -33,12 +33,20 @@ export interface ObjectStore {
   list(prefix: string): Promise<readonly StoredObject[]>;
   /** The user metadata of one object, or undefined when there is no such object. @throws ObjectStoreError */
   metadata(key: string): Promise<Readonly<Record<string, string>> | undefined>;
+  /**
+   * Streams the object at `key` into `file` (created or truncated; never held whole in memory).
+   * @throws ObjectStoreError (code `NoSuchKey` when there is no such object).
+   */
+  download(key: string, file: string): Promise<void>;
   /** Releases sockets. */
   close(): void;
 }
 
 /** Opens the store the parameters name (no request is made until a method is called). */
 export type OpenObjectStore = (params: S3Params) => Promise<ObjectStore>;
+
+/** The code of a download whose bytes do not match the checksum the store keeps for the object. */
+export const CHECKSUM_MISMATCH = 'ChecksumMismatch';
 
 /**
  * The object storage refused or could not be reached. `code` is the server's

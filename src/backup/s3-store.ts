@@ -5,13 +5,15 @@
  * whole snapshot in memory). Imported only with `await import()`, so a hook
  * that does not touch S3 does not load the SDK.
  */
+import { createWriteStream } from 'node:fs';
 import { Agent } from 'node:https';
-import type { Readable } from 'node:stream';
-import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { BucketLocationConstraint, StorageClass } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { BackupMetadata, ObjectStore, StoredObject } from './object-store.js';
-import { ObjectStoreError } from './object-store.js';
+import { CHECKSUM_MISMATCH, ObjectStoreError } from './object-store.js';
 import type { S3Params } from './s3-params.js';
 
 /** 16 MiB parts, 4 in flight: at most about 64 MiB buffered, and up to 160 GiB within S3's 10 000 parts. */
@@ -110,6 +112,20 @@ export async function openS3Store(params: S3Params): Promise<ObjectStore> {
       } catch (error) {
         if (error instanceof S3ServiceException && (error.name === 'NotFound' || error.$metadata.httpStatusCode === 404)) return undefined;
         throw translate(error, `reading ${key} in bucket ${bucket}`, ep);
+      }
+    },
+    async download(key: string, file: string) {
+      try {
+        const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        // In Node the SDK's body is an IncomingMessage: piped to the file chunk by chunk.
+        if (!(object.Body instanceof Readable)) throw new ObjectStoreError(`downloading ${key}: no body`, 'NoBody');
+        await pipeline(object.Body, createWriteStream(file, { mode: 0o600 }));
+      } catch (error) {
+        // The SDK checks the bytes against the checksum S3 stored at upload: these bytes are not the object's.
+        if (error instanceof Error && error.message.startsWith('Checksum mismatch')) {
+          throw new ObjectStoreError(`downloading ${key}: ${error.message}`, CHECKSUM_MISMATCH, { cause: error, summary: `downloading ${key}: checksum mismatch` });
+        }
+        throw translate(error, `downloading ${key} from bucket ${bucket}`, ep);
       }
     },
     close() {

@@ -4,6 +4,7 @@ import { scanMembers } from '../etcd/cluster-scan.js';
 import { EtcdError } from '../etcd/errors/etcd-error.js';
 import { probeSelf } from '../cluster/health-step.js';
 import type { CharmHook } from './charm-hook.js';
+import type { RefreshOutcome } from '../refresh/step.js';
 import { installedRevision } from '../etcd/snap.js';
 import { clusterAppStatus } from './status.js';
 import type { MemberRecord } from './status.js';
@@ -77,12 +78,14 @@ async function healthAction(scope: CharmHook): Promise<void> {
 }
 
 /** Routes an action (the refresh step answers the refresh actions itself); an unknown one fails with a message naming it. */
-export async function handleAction(scope: CharmHook, event: ActionEvent): Promise<void> {
+export async function handleAction(scope: CharmHook, event: ActionEvent, refresh: RefreshOutcome): Promise<void> {
   switch (event.name) {
     case 'health':
       return healthAction(scope);
     case 'rebuild-cluster':
       return (await import('../cluster/rebuild.js')).rebuildClusterAction(scope);
+    case 'restore':
+      return (await import('../backup/restore-action.js')).restoreAction(scope, refresh.inProgress);
     default:
       if (!(await handleBackupAction(scope, event.name))) scope.model.action!.fail(`unknown action ${event.name}`);
   }

@@ -34,7 +34,7 @@ async function route(model: Model, parts: CharmParts, host: HookHost, log: Logge
   const event = model.context.event;
   if (event.kind === 'action') {
     // Actions and teardown are loaded only by the events that run them (chunks of their own).
-    if (refresh.actionHandled !== true) await (await import('./actions.js')).handleAction(scope, event);
+    if (refresh.actionHandled !== true) await (await import('./actions.js')).handleAction(scope, event, refresh);
     return { retry: refresh.failHook };
   }
   if (isTeardown(model.context)) {

@@ -1,6 +1,7 @@
 import type { OpenObjectStore } from '../backup/object-store.js';
 import type { EtcdApi, EtcdConnect, SnapshotTarget } from '../etcd/api.js';
 import type { SnapshotStatus } from '../etcd/snapshot-status.js';
+import type { SnapshotRestoreOptions } from '../etcd/etcdutl.js';
 import type { HostCapacity } from '../etcd/tuning.js';
 import type { SnapAdapter } from '../etcd/snap.js';
 
@@ -36,6 +37,11 @@ export interface CharmEffects {
    * @throws EtcdError (EtcdctlError) when the file is not a whole snapshot.
    */
   snapshotStatus(file: string): Promise<SnapshotStatus>;
+  /**
+   * `etcdutl snapshot restore <file>` into `options.dataDir`, through the snap's app.
+   * @throws EtcdError (EtcdctlError) when etcdutl fails.
+   */
+  snapshotRestore(file: string, options: SnapshotRestoreOptions): Promise<void>;
   /** The backups' object storage (the real one loads the S3 SDK on first use). */
   objectStore: OpenObjectStore;
 }

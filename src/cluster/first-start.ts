@@ -72,7 +72,7 @@ export const syncClientTrust = (ctx: MemberContext): Promise<boolean> => syncTru
  * Turns on auth with a `root` user holding the root role; a no-op when it is on.
  * @throws EtcdError when etcd refuses.
  */
-async function enableAuth(client: EtcdApi, password: string): Promise<void> {
+export async function enableAuth(client: EtcdApi, password: string): Promise<void> {
   if ((await client.authStatus()).enabled) return;
   try {
     await client.userAdd(ROOT_USER, password);

@@ -14,6 +14,7 @@ import type { CharmHook } from '../charm/charm-hook.js';
 import { clusterEndpoints } from '../charm/charm-hook.js';
 import { currentPassword, rootCredentials } from '../charm/credentials.js';
 import { unitsMidRefresh } from '../../lib/refresh/index.js';
+import { RESTORE_KEYS } from '../backup/restore-plan.js';
 import type { AppState, UnitState } from '../charm/peers.js';
 import { APP_KEYS, UNIT_KEYS, formatClusterMembers } from '../charm/peers.js';
 import type { CharmStatus } from '../charm/status.js';
@@ -28,6 +29,7 @@ export const REBUILD_TEXT = {
   notFailed: 'Cluster has not failed. Use `force` to rebuild anyway.',
   inProgress: 'Rebuild in progress, cannot perform action.',
   refreshInProgress: 'Refresh in progress, cannot perform action.',
+  restoreInProgress: 'Restore in progress, cannot perform action.',
   started: 'cluster rebuild in progress',
 } as const;
 
@@ -45,9 +47,10 @@ export interface RebuildResult {
  * The action's decision, before anything changes: undefined when the rebuild
  * may begin, else why not. `majorityLost` asks etcd whether any member knows a leader.
  */
-export async function refuseRebuild(app: AppState, force: boolean, refreshInProgress: boolean, majorityLost: () => Promise<boolean>): Promise<string | undefined> {
+export async function refuseRebuild(app: AppState, force: boolean, busy: { readonly refresh: boolean; readonly restore: boolean }, majorityLost: () => Promise<boolean>): Promise<string | undefined> {
   if (app.rebuild !== undefined) return REBUILD_TEXT.inProgress;
-  if (refreshInProgress) return REBUILD_TEXT.refreshInProgress;
+  if (busy.restore) return REBUILD_TEXT.restoreInProgress;
+  if (busy.refresh) return REBUILD_TEXT.refreshInProgress;
   if (!force && !(await majorityLost())) return REBUILD_TEXT.notFailed;
   return undefined;
 }
@@ -138,7 +141,8 @@ export async function rebuildClusterAction(scope: CharmHook): Promise<void> {
   const password = await currentPassword(scope.model, app);
   const endpoints = clusterEndpoints(await scope.self(), await scope.peers(relation));
   const refreshing = (await unitsMidRefresh(scope.model)).length > 0;
-  const refused = await refuseRebuild(app, force, refreshing, () => majorityLostNow(scope, endpoints, password));
+  const restoring = ((await relation.localAppData.get(RESTORE_KEYS.instruction)) ?? '') !== '';
+  const refused = await refuseRebuild(app, force, { refresh: refreshing, restore: restoring }, () => majorityLostNow(scope, endpoints, password));
   if (refused !== undefined) return fail(refused);
   const id = beginRebuild({ relation });
   scope.log.warn(`rebuild-cluster ${id}${force ? ' (forced)' : ''}: every unit stops etcd; the others' data is deleted; ${(await scope.self()).name} restarts alone with its data`);

@@ -22,6 +22,7 @@ import { CLIENT_CAS_ENDPOINT } from '../tls/endpoints.js';
 import type { UpkeepResult } from './running-member.js';
 import type { MemberRecord } from '../charm/status.js';
 import { STATUS, clusterAppStatus, malformedPeerData, pickStatus } from '../charm/status.js';
+import { restoreGate } from '../backup/restore-gate.js';
 
 export const CLIENT_PORT_SPEC = '2379/tcp';
 
@@ -74,6 +75,13 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
   }
   let self = await scope.self();
   relation.localUnitData.set(UNIT_KEYS.privateIp, self.ip);
+  // A restore replaces the cluster: while it runs, nothing below may touch etcd.
+  const restore = await restoreGate(scope, relation);
+  statuses.push(restore.unit);
+  if (restore.holds) {
+    appStatus = restore.app;
+    return finish();
+  }
   let app = await scope.app(relation);
   const own = await scope.own(relation);
   const peers = await scope.peers(relation);
@@ -195,7 +203,8 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
   let trustChanged = false;
   if (isLeader && startedNow && app.clusterState !== undefined && password !== undefined) {
     const clientRelations = await model.relations(CLIENT_ENDPOINT);
-    if (clientRelations.length > 0 || Object.keys(app.managedUsers).length > 0) {
+    if (app.rebuild !== undefined && clientRelations.length > 0) statuses.push({ name: 'waiting', message: 'Client relations wait for the rebuild to finish' });
+    else if (clientRelations.length > 0 || Object.keys(app.managedUsers).length > 0) {
       const { serveClients } = await import('../clients/serve-clients.js');
       const context = { scope, relation, self, own: await scope.own(relation), app, peers, refreshInProgress: refresh.inProgress };
       const served = await serveClients(context, client, clientRelations);

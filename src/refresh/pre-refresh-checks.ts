@@ -19,6 +19,7 @@ import type { EtcdApi } from '../etcd/api.js';
 import { EtcdServerError } from '../etcd/errors/server-error.js';
 import { readPinnedSnap } from '../etcd/pinned-snap.js';
 import { downgradeStep, etcdSays } from './downgrade.js';
+import { RESTORE_KEYS } from '../backup/restore-plan.js';
 
 /**
  * The checks that must pass before the first unit refreshes (the
@@ -34,6 +35,8 @@ export const PRECHECK = {
   noPeerRelation: 'No peer relation',
   notInitialized: 'Cluster is not initialized',
   rollingRestart: 'Rolling restart in progress',
+  rebuildInProgress: 'A cluster rebuild is in progress',
+  restoreInProgress: 'A restore is in progress',
   snapshotFailed: 'Snapshot of the keyspace failed',
   uploadFailed: 'Upload of the restore point to S3 failed (see debug-log)',
   downgradeRefused: 'etcd refuses the downgrade',
@@ -112,6 +115,8 @@ export async function runPreRefreshChecks(scope: CharmHook): Promise<PrecheckRep
   if (relation === undefined) return { ok: false, message: PRECHECK.noPeerRelation };
   const app = await scope.app(relation);
   if (app.clusterState === undefined) return { ok: false, message: PRECHECK.notInitialized };
+  if (app.rebuild !== undefined) return { ok: false, message: PRECHECK.rebuildInProgress };
+  if (((await relation.localAppData.get(RESTORE_KEYS.instruction)) ?? '') !== '') return { ok: false, message: PRECHECK.restoreInProgress };
   const self = await scope.self();
   const own = await scope.own(relation);
   const peers = await scope.peers(relation);

@@ -50,3 +50,9 @@ export function publishedHealth(sim: SimModel, unit: string): HealthRecordParse 
   const text = peerUnitBag(sim, unit)['health'];
   return text === undefined ? undefined : parseHealthRecord(text);
 }
+
+/** The charm's `etcd-peers` application databag as committed (empty when it has none). */
+export function peerAppBag(sim: SimModel): Readonly<Record<string, string>> {
+  const relation = model(sim).relations.find((r) => r.ends[0]?.endpoint === PEER_ENDPOINT);
+  return relation?.appData[APP] ?? {};
+}

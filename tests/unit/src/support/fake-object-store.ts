@@ -3,6 +3,7 @@
  * metadata, and credentials it accepts. It refuses other credentials the way
  * S3 does (`InvalidAccessKeyId`, `SignatureDoesNotMatch`).
  */
+import { writeFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { BackupMetadata, ObjectStore, OpenObjectStore } from '../../../../src/backup/object-store.js';
 import { ObjectStoreError } from '../../../../src/backup/object-store.js';
@@ -18,6 +19,8 @@ export class FakeObjectStorage {
   readonly accounts = new Map<string, string>();
   /** Every params the charm opened a store with (to see which hooks talked to S3). */
   readonly opened: S3Params[] = [];
+  /** Downloads fail as a dropped connection does. */
+  failDownloads = false;
 
   constructor(accessKey: string, secretKey: string) {
     this.accounts.set(accessKey, secretKey);
@@ -54,6 +57,13 @@ export class FakeObjectStorage {
       metadata: async (key: string) => {
         this.#authorise(params);
         return this.buckets.get(params.bucket)?.get(key)?.metadata;
+      },
+      download: async (key: string, file: string) => {
+        this.#authorise(params);
+        if (this.failDownloads) throw new ObjectStoreError(`downloading ${key}: cannot reach ${params.endpoint}: socket hang up`, 'ECONNRESET');
+        const object = this.buckets.get(params.bucket)?.get(key);
+        if (object === undefined) throw new ObjectStoreError(`downloading ${key}: NoSuchKey (HTTP 404)`, 'NoSuchKey');
+        writeFileSync(file, object.body);
       },
       close: () => undefined,
     };

@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { CharmFile } from '../../../../lib/juju/testing/index.js';
 import { createCharm } from '../../../../src/charm/charm.js';
 import type { CharmEffects } from '../../../../src/charm/effects.js';
+import type { SnapshotRestoreOptions } from '../../../../src/etcd/etcdutl.js';
 import type { RefreshStep } from '../../../../src/refresh/step.js';
 import { etcdRefreshStep } from '../../../../src/refresh/wiring.js';
 import { FakeEtcdCluster } from './fake-etcd.js';
@@ -115,6 +116,8 @@ export class World {
   build: CharmBuild;
   /** Snapshots `etcdctl snapshot save` wrote, by path. */
   readonly snapshots: string[] = [];
+  /** `etcdutl snapshot restore` calls, by unit. */
+  readonly restores: { unit: number; file: string; options: SnapshotRestoreOptions }[] = [];
   /** Non-peer relations every unit sees (e.g. `s3-credentials`); the leader's app bag writes are copied back. */
   otherRelations: Relation[] = [];
   /** The object storage behind `s3-credentials` (accepts these credentials). */
@@ -185,6 +188,11 @@ export class World {
       snapshotStatus: async (file) => {
         const keys = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
         return { hash: 1, revision: 42, totalKey: keys.length, totalSize: 20480, version: '3.5.0' };
+      },
+      snapshotRestore: async (file, options) => {
+        mkdirSync(path.join(options.dataDir, 'member'), { recursive: true });
+        writeFileSync(path.join(options.dataDir, 'member', 'restored-from'), readFileSync(file));
+        this.restores.push({ unit: u.n, file, options });
       },
       objectStore: this.objectStorage.open,
     };
