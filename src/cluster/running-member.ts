@@ -97,10 +97,12 @@ export async function rollingRestart(
 export async function selfHeal(ctx: MemberContext, client: EtcdApi): Promise<UpkeepResult> {
   const { scope, self } = ctx;
   try {
-    await client.status(self.clientUrl);
+    // `/version` needs neither credentials nor a raft leader: without a quorum, authenticating
+    // hangs until the timeout, which would read as silence and restart a member that runs.
+    await client.version(self.clientUrl);
     return UPKEPT;
   } catch (error) {
-    // Any answer, even a refusal of our credentials, proves etcd runs: only silence earns a restart.
+    // Any answer, even a refusal, proves etcd runs: only silence earns a restart.
     if (!(error instanceof EtcdUnreachableError)) {
       if (error instanceof EtcdError) return UPKEPT;
       throw error;

@@ -60,7 +60,7 @@ describe('rebuild-cluster after a majority loss', () => {
       expect({ endpoint, keys: r.stdout.split('\n').filter((l) => l !== '').length }).toEqual({ endpoint, keys: 30 });
     }
     expect((await etcdctl(m, leader, after, ['put', '/dr/after', 'x'], password)).exitCode).toBe(0);
-  });
+  }, 900_000);
 });
 
 /** Runs `step` until the status satisfies `check` (at most 60 times). */

@@ -25,10 +25,11 @@ function model(sim: SimModel) {
  * The password of etcd's `root` user: the latest revision of the charm's application secret.
  * @throws Error when the charm has not created the secret yet.
  */
-export function rootPassword(sim: SimModel): string {
-  const secret = model(sim).secrets.find((s) => s.owner.kind === 'application' && s.label === CREDENTIALS_LABEL);
+export function rootPassword(sim: SimModel, app: string = APP): string {
+  const label = app === APP ? CREDENTIALS_LABEL : `${PEER_ENDPOINT}.${app}.app`;
+  const secret = model(sim).secrets.find((s) => s.owner.kind === 'application' && s.label === label);
   const latest = secret?.revisions.at(-1)?.content[ROOT_PASSWORD_KEY];
-  if (latest === undefined || latest === '') throw new Error(`the application secret ${CREDENTIALS_LABEL} holds no ${ROOT_PASSWORD_KEY} yet`);
+  if (latest === undefined || latest === '') throw new Error(`the application secret ${label} holds no ${ROOT_PASSWORD_KEY} yet`);
   return latest;
 }
 
