@@ -34,6 +34,7 @@ describe('rebuild-cluster after a majority loss', () => {
 
     const leader = Object.entries(status.units).find(([, u]) => u.leader)![0];
     const survivorId = (await memberList(m, leader)).find((x) => x.name === leader.replace('/', ''))!.id;
+    const startedAt = Date.now();
     for (const unit of Object.keys(status.units).filter((u) => u !== leader)) {
       const stopped = await simExec(m, unit, ['snap', 'stop', '--disable', 'charmed-etcd.etcd']);
       expect(stopped.exitCode, stopped.stderr).toBe(0);
@@ -45,10 +46,12 @@ describe('rebuild-cluster after a majority loss', () => {
       await m.wait(600);
     }, (s) => s.units[leader]?.message === LOST);
     expect(lost.units[leader]!['workload-status']).toBe('blocked');
+    const lostAt = Date.now();
 
     const rebuild = await runAction(m, `${APP}/leader`, 'rebuild-cluster');
     expect({ status: rebuild.status, result: rebuild.results['result'] }).toEqual({ status: 'completed', result: 'cluster rebuild in progress' });
     await settle(m, (s) => allActive(s) && s.application.message === '', 600_000);
+    console.log(`majority loss seen after ${((lostAt - startedAt) / 1000).toFixed(1)} s; rebuilt in ${((Date.now() - lostAt) / 1000).toFixed(1)} s`);
     await expectHealthyCluster(m, 3);
     const members = await memberList(m, leader);
     expect(members.find((x) => x.name === leader.replace('/', ''))?.id).toBe(survivorId);
