@@ -22,11 +22,11 @@ export async function ok(pending: Promise<CliResult>): Promise<string> {
  * units, so each starts with TLS from its first hook (pause none,
  * `certificate-extra-sans=127.0.0.1`). Resolves with the built charm's directory.
  */
-export async function deployWithTls(sim: SimModel, dir: string, units: number): Promise<string> {
+export async function deployWithTls(sim: SimModel, dir: string, units: number, providerConfig: readonly string[] = []): Promise<string> {
   const charm = await buildCharmInto(path.join(dir, 'charm'));
   const revision = (await ok(sim.sim('publish', charm))).trim();
   await ok(sim.sim('deploy', '--revision', revision, APP, '-n', '0', '--config', 'certificate-extra-sans=127.0.0.1', '--config', 'pause-after-unit-refresh=none'));
-  await ok(sim.sim('deploy', await buildTestCharm(PROVIDER, path.join(dir, PROVIDER)), PROVIDER));
+  await ok(sim.sim('deploy', await buildTestCharm(PROVIDER, path.join(dir, PROVIDER)), PROVIDER, ...providerConfig.flatMap((c) => ['--config', c])));
   await ok(sim.sim('integrate', `${APP}:peer-certificates`, `${PROVIDER}:certificates`));
   await ok(sim.sim('integrate', `${APP}:client-certificates`, `${PROVIDER}:certificates`));
   for (let i = 0; i < units; i++) await ok(sim.sim('add-unit', APP));
