@@ -2,8 +2,8 @@
  * A certificate about to expire, as Canonical's charm shows it: with the
  * provider issuing certificates valid 12 hours, every unit is blocked with
  * `TLS peer certificates expiring soon. Please ensure new certificates are
- * provided` (the check is `openssl x509 -checkend 86400`), and serves TLS
- * meanwhile; once the provider issues longer ones (here from a new CA, as a
+ * provided` (the check is `openssl x509 -checkend 86400`); once the
+ * provider issues longer ones (here from a new CA, as a
  * new `ca-common-name` makes self-signed-certificates do) the status clears.
  */
 import { mkdtempSync } from 'node:fs';
