@@ -146,6 +146,10 @@ function rebuildOf(bag: Readonly<Record<string, string>>, malformed: string[]): 
 
 const PEM_LIST = z.array(z.string().includes('-----BEGIN CERTIFICATE-----'));
 
+/** Every started unit (and this one) serves client TLS with no client CA rotation running: when client-side trust may change. */
+export const clientTlsSettled = (own: UnitState, peers: readonly UnitState[]): boolean =>
+  [own, ...peers.filter((p) => p.started)].every((u) => u.tls.client.state === 'tls' && u.tls.client.rotation === 'no-rotation');
+
 /** What every unit's client trust bundle holds beside the provider's CAs: etcd-client requirers' leaves, then client-cas CAs. */
 export const clientTrustExtras = (app: AppState): readonly string[] => [...app.clientTrust, ...app.clientCas];
 

@@ -12,7 +12,7 @@ import type { Model, Relation } from '../../lib/juju/index.js';
 import { isSecretNotFoundError } from '../../lib/juju/index.js';
 import type { CharmHook, SelfMember } from '../charm/charm-hook.js';
 import type { AppState, UnitState } from '../charm/peers.js';
-import { APP_KEYS, servesTls } from '../charm/peers.js';
+import { APP_KEYS, clientTlsSettled, servesTls } from '../charm/peers.js';
 import type { CharmStatus } from '../charm/status.js';
 import { STATUS } from '../charm/status.js';
 import type { EtcdApi } from '../etcd/api.js';
@@ -78,8 +78,8 @@ export async function serveClients(ctx: ClientsContext, client: EtcdApi, relatio
 
 /** Canonical's rule: client relations need client TLS on every member, with no CA rotation running. */
 function tlsGate(ctx: ClientsContext, anyRelation: boolean): CharmStatus | undefined {
+  if (clientTlsSettled(ctx.own, ctx.peers)) return undefined;
   const records = [ctx.own, ...ctx.peers.filter((p) => p.started)].map((u) => u.tls.client);
-  if (records.every((r) => r.state === 'tls' && r.rotation === 'no-rotation')) return undefined;
   if (records.some((r) => r.state === 'to-tls' || r.state === 'to-no-tls')) return { name: 'waiting', message: STATUS.tlsNotReady };
   if (records.some((r) => r.rotation !== 'no-rotation') && records.every((r) => r.state === 'tls')) return { name: 'waiting', message: CLIENT_WAIT.caRotation };
   // No TLS: relations wait blocked (managed users stay until TLS is back or their relation goes).

@@ -11,7 +11,7 @@ import { leaderMembership, rotatePassword } from './leader-step.js';
 import type { MemberContext } from './first-start.js';
 import { bootstrap, join } from './first-start.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
-import { APP_KEYS, PEER_ENDPOINT, UNIT_KEYS } from '../charm/peers.js';
+import { APP_KEYS, PEER_ENDPOINT, UNIT_KEYS, clientTlsSettled } from '../charm/peers.js';
 import type { AppState, UnitState } from '../charm/peers.js';
 import type { CharmStatus } from '../charm/status.js';
 import type { RefreshOutcome } from '../refresh/step.js';
@@ -217,7 +217,7 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
     const casRelations = await model.relations(CLIENT_CAS_ENDPOINT);
     if (casRelations.length > 0 || app.clientCas.length > 0) {
       const { syncClientCas } = await import('../tls/client-cas.js');
-      const clientTlsEverywhere = [own, ...peers.filter((p) => p.started)].every((u) => u.tls.client.state === 'tls' && u.tls.client.rotation === 'no-rotation');
+      const clientTlsEverywhere = clientTlsSettled(own, peers);
       const step = await syncClientCas(model, relation, app.clientCas, { refreshInProgress: refresh.inProgress, clientTlsEverywhere }, log);
       if (step.kind === 'recorded') trustChanged = true;
       else if (step.kind === 'deferred') statuses.push({ name: 'waiting', message: step.why === 'refresh' ? STATUS.tlsWaitsForRefresh : STATUS.tlsNotReady });
