@@ -99,7 +99,10 @@ export const commitPending = (scope: HookScope): CommitResult => {
   }
 
   for (const secret of pending.secretsAdded) {
-    model.secrets.push(structuredClone(secret));
+    const added = structuredClone(secret);
+    const first = added.revisions[0];
+    if (first && added.expire !== undefined) first.expire = added.expire;
+    model.secrets.push(added);
     result.secretsCreated.push(secret.id);
   }
   const now = scope.now();
@@ -108,13 +111,21 @@ export const commitPending = (scope: HookScope): CommitResult => {
     if (!secret) continue;
     if (update.label !== undefined) secret.label = update.label;
     if (update.description !== undefined) secret.description = update.description;
-    if (update.expire !== undefined) secret.expire = update.expire;
     if (update.rotate !== undefined) secret.rotate = update.rotate;
     if (update.content && !sameContent(update.content, latestRevision(secret).content)) {
       const revision = latestRevision(secret).revision + 1;
-      secret.revisions.push({ revision, content: { ...update.content }, createdAt: now });
+      // Juju: a new revision expires only when this very call says so.
+      secret.revisions.push({ revision, content: { ...update.content }, createdAt: now, ...(update.expire === undefined ? {} : { expire: update.expire }) });
       result.secretRevisions.push({ id, revision });
+    } else if (update.expire !== undefined) {
+      // Metadata only: the expiry moves on the latest revision, and is due again from then.
+      const latest = latestRevision(secret);
+      latest.expire = update.expire;
+      delete latest.expiryQueuedAt;
     }
+    const latestExpire = latestRevision(secret).expire;
+    if (latestExpire === undefined) delete secret.expire;
+    else secret.expire = latestExpire;
   }
   const touched = new Set<string>();
   for (const { id, grant } of pending.secretGrants) {

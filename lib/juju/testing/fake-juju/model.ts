@@ -221,6 +221,10 @@ export interface SecretRevision {
   /** Decoded values (Juju stores base64; `secret-get` returns decoded strings). */
   content: Record<string, string>;
   createdAt: string;
+  /** ISO-8601: when Juju runs `secret-expired` for this revision on the owner (Juju keeps expiry per revision). */
+  expire?: string;
+  /** When the last `secret-expired` for it was queued: Juju queues it again 5 minutes later until the revision goes. */
+  expiryQueuedAt?: number;
 }
 
 /** Access given with `secret-grant` (or `juju grant-secret` for user secrets). */
@@ -246,7 +250,7 @@ export interface SecretModel {
   label?: string;
   description?: string;
   rotate?: RotatePolicy;
-  /** ISO-8601 expiry time. */
+  /** ISO-8601 expiry of the latest revision (what `secret-info-get` shows). */
   expire?: string;
   revisions: SecretRevision[];
   grants: SecretGrant[];

@@ -68,6 +68,7 @@ export class Driver {
       env['JUJU_REMOTE_UNIT'] = event.remoteUnit ?? '';
     }
     if (event.kind === 'hook' && event.secretId !== undefined) env['JUJU_SECRET_ID'] = `secret:${event.secretId}`;
+    if (event.kind === 'hook' && event.secretRevision !== undefined) env['JUJU_SECRET_REVISION'] = String(event.secretRevision);
     const session: HookSession = openHookSession(view, { unit, env, now: () => new Date(this.now) });
     const tool = (name: string, ...args: string[]): string => {
       const r = session.call(name, args);
@@ -101,6 +102,16 @@ export class Driver {
   /** The hooks unit `unit` ran since `mark`. */
   hooksOf(unit: string, mark = 0): string[] {
     return this.ran.slice(mark).filter((l) => l.startsWith(`${unit}: `)).map((l) => l.slice(unit.length + 2));
+  }
+
+  /** Moves the simulated clock to timer `id` and fires it; false when no such timer is set. */
+  fire(id: string): boolean {
+    const at = this.timers.get(id);
+    if (at === undefined) return false;
+    this.timers.delete(id);
+    this.now = Math.max(this.now, at);
+    this.send({ kind: 'timer', id });
+    return true;
   }
 
   timer(id: string): number | undefined {

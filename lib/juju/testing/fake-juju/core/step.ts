@@ -8,6 +8,7 @@
 import type { CommitResult } from '../commit.js';
 import type { CharmFiles, ConfigValue } from '../model.js';
 import { enqueueFront, refreshSequence } from './events.js';
+import { nextExpiryAt, queueExpired } from './expiry.js';
 import { ModelError } from './errors.js';
 import { afterSuccess, beforeEvent, afterEvent, finishEvent, startEvent, swapCharm } from './lifecycle.js';
 import { nextRetryAt, pickReady, queueHooks, taken } from './queue.js';
@@ -77,6 +78,8 @@ export function step(a: CoreModel | Input, b: CoreModel | Input): StepResult {
   }
   const retry = nextRetryAt(model);
   if (retry !== undefined) commands.push({ kind: 'timer', id: 'retry', at: retry });
+  const expiry = nextExpiryAt(model);
+  if (expiry !== undefined) commands.push({ kind: 'timer', id: 'secret-expiry', at: expiry });
   commands.push({ kind: 'persist' });
   return { model, commands, reply };
 }
@@ -185,6 +188,7 @@ function apply(model: CoreModel, input: Input, commands: Command[]): Record<stri
       return {};
     }
     case 'timer':
+      if (input.id === 'secret-expiry') queueExpired(model);
       if (input.id === 'update-status') {
         for (const unit of Object.values(model.units)) if (unit.started && !unit.dying) queueHooks(model, unit.name, [{ kind: 'hook', name: 'update-status' }]);
         commands.push({ kind: 'timer', id: 'update-status', at: model.now + model.settings.updateStatusMs });
