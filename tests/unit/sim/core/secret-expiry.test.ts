@@ -4,7 +4,7 @@
  * every 5 minutes until the charm removes that revision.
  */
 import { describe, expect, it } from 'vitest';
-import type { QueuedEvent } from '../../../../lib/juju/testing/fake-juju/core/index.js';
+import type { QueuedHook } from '../../../../lib/juju/testing/fake-juju/core/index.js';
 import { Driver, charm } from './driver.js';
 
 const app = charm('app', { peers: { cluster: { interface: 'app-peers' } } });
@@ -13,7 +13,7 @@ const MINUTE = 60_000;
 type Seen = { unit: string; revision: number | undefined; label: string | undefined; at: number };
 
 /** Deploys `units` units and records every secret-expired; `onExpired` runs inside that hook. */
-function deploy(units: number, onExpired: (tool: (name: string, ...args: string[]) => string, event: QueuedEvent) => void = () => {}) {
+function deploy(units: number, onExpired: (tool: (name: string, ...args: string[]) => string, event: QueuedHook) => void = () => {}) {
   const d = new Driver();
   const seen: Seen[] = [];
   let changes = 0;
