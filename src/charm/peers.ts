@@ -45,8 +45,8 @@ export const UNIT_KEYS = {
 
 /** Canonical's per-unit TLS keys (reference charmed-etcd-relations.md 2.3), one set per side. */
 export const TLS_UNIT_KEYS = {
-  peer: { state: 'tls_peer_state', rotation: 'tls_peer_ca_rotation' },
-  client: { state: 'tls_client_state', rotation: 'tls_client_ca_rotation' },
+  peer: { state: 'tls_peer_state', rotation: 'tls_peer_ca_rotation', tracked: 'tls_peer_certificate_tracked' },
+  client: { state: 'tls_client_state', rotation: 'tls_client_ca_rotation', tracked: 'tls_client_certificate_tracked' },
 } as const satisfies Record<TlsKind, Record<string, string>>;
 
 const TLS_STATE = z.enum(['no-tls', 'to-tls', 'tls', 'to-no-tls']) satisfies z.ZodType<TlsState>;
@@ -180,6 +180,8 @@ export interface UnitState {
   readonly configHash: string | undefined;
   /** The unit's TLS records, per side. */
   readonly tls: Readonly<Record<TlsKind, TlsRecord>>;
+  /** Per side, the digest of the certificate tracked for renewal (src/tls/renewal.ts). */
+  readonly tlsTracked: Readonly<Record<TlsKind, string | undefined>>;
   readonly rebuildStopped: string | undefined;
   /** Keys present with a value that breaks their rule (read as absent); the health record reports its own. */
   readonly malformed: readonly string[];
@@ -202,6 +204,7 @@ export function parseUnitState(unit: string, app: string, bag: Readonly<Record<s
     health: health === undefined ? undefined : parseHealthRecord(health),
     configHash: bag[UNIT_KEYS.configHash] || undefined,
     tls: { peer: tlsRecord(bag, 'peer', malformed), client: tlsRecord(bag, 'client', malformed) },
+    tlsTracked: { peer: bag[TLS_UNIT_KEYS.peer.tracked] || undefined, client: bag[TLS_UNIT_KEYS.client.tracked] || undefined },
     rebuildStopped: bag[UNIT_KEYS.rebuildStopped] || undefined,
     malformed,
   };

@@ -56,7 +56,7 @@ async function liveRelation(ctx: MemberContext, kind: TlsKind): Promise<Relation
   return relation;
 }
 
-async function observeSide(ctx: MemberContext, kind: TlsKind, peers: readonly UnitState[], started: boolean): Promise<SideView> {
+async function observeSide(ctx: MemberContext, kind: TlsKind, peers: readonly UnitState[], started: boolean, renew: string | undefined): Promise<SideView> {
   const { scope, self, config, own } = ctx;
   const relation = await liveRelation(ctx, kind);
   let answer: CertificateAnswer | undefined;
@@ -66,14 +66,18 @@ async function observeSide(ctx: MemberContext, kind: TlsKind, peers: readonly Un
     const identity = { unitName: scope.model.unitName, unitNumber: scope.model.unitNumber, modelUuid: scope.model.context.modelUuid, ip: self.ip, hostname: scope.effects.hostname() };
     // Keys, CSRs and offers need the X.509 library: loaded only where a relation exists.
     const { requestCertificate } = await import('../tls/unit-certificate.js');
-    answer = await requestCertificate({
+    const requested = await requestCertificate({
       secrets: scope.model.secrets,
       relation,
       unitNumber: scope.model.unitNumber,
       operatorKey: kind === 'peer' ? config.tls.peerPrivateKey : config.tls.clientPrivateKey,
       wanted: certificateRequestFor(kind, identity, extra.ok ? extra.sans : { ips: [], dns: [] }),
       now: new Date(scope.effects.now()),
+      renew,
+      tracked: own.tlsTracked[kind],
     });
+    answer = requested;
+    if (requested.tracked !== undefined) ctx.relation.localUnitData.set(TLS_UNIT_KEYS[kind].tracked, requested.tracked);
     if (answer.kind === 'refused') scope.log.warn(`not installing the ${kind} certificate from ${relation.idString}: ${answer.reason}`);
   }
   const installed = await readInstalled(scope.effects.root, kind);
@@ -97,6 +101,15 @@ const writeRecord = (ctx: MemberContext, kind: TlsKind, record: TlsRecord): void
   ctx.relation.localUnitData.set(TLS_UNIT_KEYS[kind].state, record.state);
   ctx.relation.localUnitData.set(TLS_UNIT_KEYS[kind].rotation, record.rotation);
 };
+
+/** The expired certificate-tracking secret this hook is for, if any (the renewal module is loaded only then). */
+async function expiredTracking(ctx: MemberContext): Promise<{ readonly id: string; readonly csr: string | undefined } | undefined> {
+  const { model } = ctx.scope;
+  const event = model.context.event;
+  if (event.kind !== 'hook' || event.name !== 'secret-expired') return undefined;
+  const { expiredCertificate } = await import('../tls/renewal.js');
+  return expiredCertificate(model.context, model.unitNumber, model.secrets);
+}
 
 /** The lowest started unit below this one that has not done the step ending in `after` on `kind`, or is unhealthy. */
 function blockerBelow(ctx: MemberContext, peers: readonly UnitState[], kind: TlsKind, after: TlsRecord): UnitState | undefined {
@@ -123,7 +136,14 @@ export async function switchTls(ctx: MemberContext, peers: readonly UnitState[],
   const { scope } = ctx;
   const started = ctx.own.started;
   const now = new Date(scope.effects.now());
-  const [peerView, clientView] = await Promise.all(TLS_KINDS.map((kind) => observeSide(ctx, kind, peers, started)));
+  // A certificate-tracking secret expired: its CSR is replaced on whichever side still publishes it.
+  const expired = await expiredTracking(ctx);
+  const [peerView, clientView] = await Promise.all(TLS_KINDS.map((kind) => observeSide(ctx, kind, peers, started, expired?.csr)));
+  if (expired !== undefined) {
+    const { dropTracking } = await import('../tls/renewal.js');
+    await dropTracking(scope.model.secrets, expired.id);
+    scope.log.info(`renewing the TLS certificate whose renewal time came (secret ${expired.id})`);
+  }
   const views = { peer: peerView!, client: clientView! };
   const steps = nextTlsSteps(views.peer.input, views.client.input);
   const statuses: (CharmStatus | undefined)[] = [...sideProblems(views.peer, now), ...sideProblems(views.client, now)];

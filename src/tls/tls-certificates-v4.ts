@@ -22,6 +22,8 @@ const ProvidedCertificateSchema = z.object({
   certificate: z.string().min(1),
   chain: z.array(z.string()).nullable().optional(),
   revoked: z.boolean().nullable().optional(),
+  /** Hours before the end at which the requirer should renew (the provider's advice; v4 lib). */
+  recommended_expiry_notification_time: z.number().int().nullable().optional(),
 });
 export type ProvidedCertificate = z.infer<typeof ProvidedCertificateSchema>;
 export type RequestedCsr = z.infer<typeof RequestedCsrSchema>;

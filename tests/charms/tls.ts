@@ -19,7 +19,13 @@ import { createTestCa, loadTestCa, type TestCa } from '../support/test-ca.js';
 export const ENDPOINT = 'certificates';
 const CA_LABEL = 'ca';
 
-const Config = z.object({ 'ca-common-name': z.string().min(1), 'certificate-validity': z.number().int().positive() });
+// SSC's units for `certificate-validity` (its `validity-unit` option).
+const UNIT_MS = { weeks: 7 * 86_400_000, days: 86_400_000, hours: 3_600_000, minutes: 60_000, seconds: 1_000 } as const;
+const Config = z.object({
+  'ca-common-name': z.string().min(1),
+  'certificate-validity': z.number().int().positive(),
+  'validity-unit': z.enum(['weeks', 'days', 'hours', 'minutes', 'seconds']),
+});
 const Issued = z.object({ ca: z.string(), chain: z.array(z.string()).optional(), certificate: z.string(), certificate_signing_request: z.string() }).loose();
 const Requested = z.object({ certificate_signing_request: z.string(), ca: z.boolean().nullable().optional() }).loose();
 
@@ -51,7 +57,7 @@ const parseList = <T>(raw: string | undefined, schema: z.ZodType<T>): T[] => {
 };
 
 /** Answers every CSR of `relation`'s units: keeps what this CA already issued for a CSR, signs the rest, drops the unasked. */
-async function answer(relation: Relation, ca: TestCa, validityHours: number): Promise<number> {
+async function answer(relation: Relation, ca: TestCa, validityMs: number): Promise<number> {
   const csrs: string[] = [];
   for (const unit of await relation.units()) {
     for (const r of parseList(await relation.unitData(unit).get('certificate_signing_requests'), Requested)) csrs.push(r.certificate_signing_request.trim());
@@ -62,7 +68,7 @@ async function answer(relation: Relation, ca: TestCa, validityHours: number): Pr
     const kept = before.find((c) => c.certificate_signing_request.trim() === csr && c.ca.trim() === ca.certificatePem.trim());
     if (kept) certificates.push(kept);
     else {
-      const issued = await ca.issue(csr, { validityMs: validityHours * 3600_000 });
+      const issued = await ca.issue(csr, { validityMs });
       certificates.push({ ca: issued.ca, chain: [...issued.chain], certificate: issued.certificate, certificate_signing_request: csr });
     }
   }
@@ -86,7 +92,7 @@ async function route(model: Model): Promise<void> {
   const config = await model.config(Config);
   const ca = await currentCa(model, config['ca-common-name']);
   let count = 0;
-  for (const relation of relations) count += await answer(relation, ca, config['certificate-validity']);
+  for (const relation of relations) count += await answer(relation, ca, config['certificate-validity'] * UNIT_MS[config['validity-unit']]);
   model.unitStatus.set({ name: 'active', message: `${count} certificate(s) issued by CN=${config['ca-common-name']}` });
 }
 

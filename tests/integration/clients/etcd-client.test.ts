@@ -23,7 +23,7 @@ import { useSimModel } from '../../sim/testing.js';
 import { pinnedEtcd } from '../../support/etcd-binaries.js';
 import { etcdctlAs, filesIn } from '../support/cert-etcdctl.js';
 import { allActive, allOn, runAction, settle } from '../support/steps.js';
-import { startWriter } from '../tls/etcd-writer.js';
+import { startWriter, waitForWrites } from '../tls/etcd-writer.js';
 import { APP, deployWithTls, etcdctl as rootEtcdctl, ok, tlsFiles } from '../tls/tls-cluster.js';
 
 const REQUIRER = 'etcd-requirer';
@@ -169,10 +169,3 @@ describe('etcd-client: two requirers, v0 and v1, with mTLS', () => {
     expect(lines(await ok(rootEtcdctl(sim, `${APP}/0`, ['get', '/b1/key', '--print-value-only'], { tls: true })))).toEqual(['from-b1']);
   });
 });
-
-async function waitForWrites(writer: { count(): number }, atLeast: number): Promise<void> {
-  for (let i = 0; writer.count() < atLeast; i++) {
-    if (i > 1200) throw new Error(`the writer acknowledged only ${writer.count()} writes`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -64,3 +64,11 @@ export function startWriter(target: WriterTarget, prefix: string) {
     },
   };
 }
+
+/** Waits (on the writer, not a clock) until it has acknowledged `atLeast` writes. */
+export async function waitForWrites(writer: { count(): number }, atLeast: number): Promise<void> {
+  for (let i = 0; writer.count() < atLeast; i++) {
+    if (i > 1200) throw new Error(`the writer acknowledged only ${writer.count()} writes`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

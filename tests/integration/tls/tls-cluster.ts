@@ -39,6 +39,12 @@ export const tlsFiles = (sim: SimModel, unit: string) => {
   return { cacert: path.join(dir, 'client_ca.pem'), cert: path.join(dir, 'client.pem'), key: path.join(dir, 'client.key') };
 };
 
+/** The same files as the charm's client takes them (src/etcd/config.ts TlsFiles). */
+export function writerFiles(sim: SimModel, unit: string) {
+  const f = tlsFiles(sim, unit);
+  return { certFile: f.cert, keyFile: f.key, trustedCaFile: f.cacert };
+}
+
 /** `charmed-etcd.etcdctl` on `unit` as root, with the unit's client certificate when `tls`. */
 export async function etcdctl(sim: SimModel, unit: string, args: readonly string[], options: { readonly tls: boolean; readonly certificate?: boolean }): Promise<CliResult> {
   const status = await sim.status();
@@ -57,14 +63,15 @@ async function members(sim: SimModel, clientTls: boolean): Promise<{ name: strin
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function expectSchemes(sim: SimModel, peer: 'http' | 'https', client: 'http' | 'https'): Promise<void> {
+/** etcd's own `member list` shows every unit with these schemes, and (unless `message` says otherwise) every unit is active. */
+export async function expectSchemes(sim: SimModel, peer: 'http' | 'https', client: 'http' | 'https', unitStatus = { status: 'active', message: '' }): Promise<void> {
   const status = await sim.status();
   const expected = Object.entries(status.applications[APP]!.units)
     .map(([unit, u]) => ({ name: unit.replace('/', ''), peer: `${peer}://${u.address}:2380`, client: `${client}://${u.address}:2379` }))
     .sort((a, b) => a.name.localeCompare(b.name));
   expect(await members(sim, client === 'https')).toEqual(expected);
   for (const [unit, u] of Object.entries(status.applications[APP]!.units)) {
-    expect({ unit, status: u['workload-status'], message: u.message }).toEqual({ unit, status: 'active', message: '' });
+    expect({ unit, status: u['workload-status'], message: u.message }).toEqual({ unit, ...unitStatus });
   }
 }
 

@@ -21,11 +21,11 @@ describe('certificates about to expire', () => {
   it('blocks every unit with Canonical\'s text, and clears once new certificates come', async () => {
     const sim = model();
     const dir = mkdtempSync(path.join(tmpdir(), 'tls-expiry-'));
-    await deployWithTls(sim, dir, 2, ['certificate-validity=12']);
+    await deployWithTls(sim, dir, 2, ['certificate-validity=12', 'validity-unit=hours']);
     const blocked = await settle(sim, (s) => Object.values(s.applications[APP]?.units ?? {}).length === 2 && Object.values(s.applications[APP]!.units).every((u) => u.message === EXPIRING), 600_000);
     for (const [unit, u] of Object.entries(blocked.applications[APP]!.units)) expect({ unit, status: u['workload-status'] }).toEqual({ unit, status: 'blocked' });
 
-    await ok(sim.sim('config', '--app', PROVIDER, 'certificate-validity=2160', 'ca-common-name=longer-lived'));
+    await ok(sim.sim('config', '--app', PROVIDER, 'certificate-validity=90', 'validity-unit=days', 'ca-common-name=longer-lived'));
     await settle(sim, allActive, 600_000);
     await expectSchemes(sim, 'https', 'https');
   });

@@ -17,8 +17,8 @@ import { parseCertificate } from '../../../src/tls/x509.js';
 import { useSimModel } from '../../sim/testing.js';
 import { rootPassword } from '../support/model-state.js';
 import { allActive, allOn, runAction, settle } from '../support/steps.js';
-import { clientFor, startWriter } from './etcd-writer.js';
-import { APP, PROVIDER, deployWithTls, expectSchemes, ok, tlsFiles } from './tls-cluster.js';
+import { clientFor, startWriter, waitForWrites } from './etcd-writer.js';
+import { APP, PROVIDER, deployWithTls, expectSchemes, ok, tlsFiles, writerFiles } from './tls-cluster.js';
 
 const model = useSimModel({ units: 0 });
 
@@ -37,7 +37,7 @@ describe('TLS from the first member, a CA rotation and a refresh under load', ()
 
     const status = await sim.status();
     const units = Object.keys(status.applications[APP]!.units);
-    const target = { addresses: Object.values(status.applications[APP]!.units).map((u) => u.address), password: rootPassword(sim), tls: tlsFileSet(sim, units[0]!) };
+    const target = { addresses: Object.values(status.applications[APP]!.units).map((u) => u.address), password: rootPassword(sim), tls: writerFiles(sim, units[0]!) };
     const writer = startWriter(target, 'rotation/');
     await waitForWrites(writer, 20);
 
@@ -63,19 +63,7 @@ describe('TLS from the first member, a CA rotation and a refresh under load', ()
       const trusted = splitPemBlocks(readFileSync(files.cacert, 'utf8')).map((pem) => parseCertificate(pem).subject);
       expect({ unit, trusted: trusted.map((s) => /CN=([^,\n]+)/.exec(s)?.[1]) }).toEqual({ unit, trusted: ['rotated-ca'] });
     }
-    const stored = new Set((await clientFor({ ...target, tls: tlsFileSet(sim, units[1]!) }).range('rotation/')).map((kv) => kv.key));
+    const stored = new Set((await clientFor({ ...target, tls: writerFiles(sim, units[1]!) }).range('rotation/')).map((kv) => kv.key));
     expect(report.acknowledged.filter((k) => !stored.has(k))).toEqual([]);
   });
 });
-
-function tlsFileSet(sim: ReturnType<typeof model>, unit: string) {
-  const f = tlsFiles(sim, unit);
-  return { certFile: f.cert, keyFile: f.key, trustedCaFile: f.cacert };
-}
-
-async function waitForWrites(writer: { count(): number }, atLeast: number): Promise<void> {
-  for (let i = 0; writer.count() < atLeast; i++) {
-    if (i > 1200) throw new Error(`the writer acknowledged only ${writer.count()} writes`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
