@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { EtcdTuning, TuningError } from '../etcd/tuning.js';
 import { validateTuning } from '../etcd/tuning.js';
-import { parseExtraSans } from '../tls/request.js';
+import { parseCertificateDomain, parseExtraSans } from '../tls/request.js';
 
 /** The charm's options, validated. */
 export interface CharmConfig {
@@ -19,10 +19,17 @@ export interface TlsOptions {
   readonly clientPrivateKey: string | undefined;
   /** `certificate-extra-sans`, checked (`{unit}` is replaced per unit when the request is built). */
   readonly extraSans: string;
+  /** `peer-certificate-domain` / `client-certificate-domain`, checked; undefined when unset. */
+  readonly peerDomain: string | undefined;
+  readonly clientDomain: string | undefined;
 }
 
 /** Canonical's blocked text for a bad `certificate-extra-sans`. */
 export const INVALID_EXTRA_SANS = "Invalid value for config option 'certificate-extra-sans'";
+
+/** Canonical's blocked text for a bad certificate domain option. */
+export const invalidDomainText = (option: DomainOption): string => `Invalid value for config option '${option}'`;
+type DomainOption = 'peer-certificate-domain' | 'client-certificate-domain';
 
 export type CharmConfigResult =
   | { readonly ok: true; readonly config: CharmConfig }
@@ -55,10 +62,25 @@ export function parseCharmConfig(raw: Readonly<Record<string, unknown>>): CharmC
     const message = `${INVALID_EXTRA_SANS}: ${sans.reason}`;
     return { ok: false, message: problems.length === 0 ? message : `${message}; Invalid config: ${problems.join('; ')}`, errors };
   }
+  const domains: Partial<Record<DomainOption, string>> = {};
+  for (const option of ['peer-certificate-domain', 'client-certificate-domain'] as const) {
+    const domain = parseCertificateDomain(typeof raw[option] === 'string' ? raw[option] : '');
+    if (!domain.ok) {
+      const message = `${invalidDomainText(option)}: ${domain.reason}`;
+      return { ok: false, message: problems.length === 0 ? message : `${message}; Invalid config: ${problems.join('; ')}`, errors };
+    }
+    if (domain.domain !== undefined) domains[option] = domain.domain;
+  }
   if (!tuning.ok || problems.length > 0) {
     return { ok: false, message: `Invalid config: ${problems.join('; ')}`, errors };
   }
-  const tls = { peerPrivateKey: secrets['tls-peer-private-key'], clientPrivateKey: secrets['tls-client-private-key'], extraSans };
+  const tls = {
+    peerPrivateKey: secrets['tls-peer-private-key'],
+    clientPrivateKey: secrets['tls-client-private-key'],
+    extraSans,
+    peerDomain: domains['peer-certificate-domain'],
+    clientDomain: domains['client-certificate-domain'],
+  };
   return { ok: true, config: { systemUsers: secrets['system-users'], tuning: tuning.value, tls } };
 }
 

@@ -71,7 +71,7 @@ async function observeSide(ctx: MemberContext, kind: TlsKind, peers: readonly Un
       relation,
       unitNumber: scope.model.unitNumber,
       operatorKey: kind === 'peer' ? config.tls.peerPrivateKey : config.tls.clientPrivateKey,
-      wanted: certificateRequestFor(kind, identity, extra.ok ? extra.sans : { ips: [], dns: [] }),
+      wanted: certificateRequestFor(kind, identity, extra.ok ? extra.sans : { ips: [], dns: [] }, kind === 'peer' ? config.tls.peerDomain : config.tls.clientDomain),
       now: new Date(scope.effects.now()),
       renew,
       tracked: own.tlsTracked[kind],

@@ -1,6 +1,6 @@
 /**
  * What each unit asks its certificates for, as Canonical's charmed-etcd asks
- * (src/events/tls.py): CN `<unit name>-<model uuid>`, organization `peer` or
+ * (src/events/tls.py): CN `<unit name without the slash>-<model uuid>`, organization `peer` or
  * `client` (which tells the two relations' certificates apart), the unit's
  * private IP, its name and hostname, plus `certificate-extra-sans`.
  */
@@ -50,10 +50,28 @@ export function parseExtraSans(value: string, unitNumber: number): ExtraSansResu
 
 const unique = (values: readonly string[]): string[] => [...new Set(values)].sort();
 
-/** The attributes of the one certificate this unit requests on the `kind` relation. */
-export function certificateRequestFor(kind: TlsKind, unit: UnitIdentity, extra: ExtraSans): CertificateRequestAttributes {
+/**
+ * `client-certificate-domain` / `peer-certificate-domain`: a host name, not
+ * an IP address (Canonical's Vault test has `192.168.2.200` refused), no
+ * wildcard. The empty string is none.
+ */
+export function parseCertificateDomain(value: string): { readonly ok: true; readonly domain: string | undefined } | { readonly ok: false; readonly reason: string } {
+  const domain = value.trim();
+  if (domain === '') return { ok: true, domain: undefined };
+  if (isIP(domain)) return { ok: false, reason: `an IP address is not a domain: ${domain}` };
+  if (domain.includes('*') || !isHostname(domain)) return { ok: false, reason: `not a domain name: ${domain}` };
+  return { ok: true, domain: domain.toLowerCase() };
+}
+
+/**
+ * The attributes of the one certificate this unit requests on the `kind`
+ * relation. With a certificate domain, the subject's CN is that domain (an
+ * X.509 CN holds at most 64 characters, so the unit's own name cannot carry
+ * it as a suffix); the SANs still name the unit.
+ */
+export function certificateRequestFor(kind: TlsKind, unit: UnitIdentity, extra: ExtraSans, domain?: string): CertificateRequestAttributes {
   return {
-    commonName: `${unit.unitName}-${unit.modelUuid}`,
+    commonName: domain ?? `${unit.unitName.replace('/', '')}-${unit.modelUuid}`,
     organization: kind,
     sansIp: unique([unit.ip, ...extra.ips]),
     sansDns: unique([unit.unitName, unit.hostname, ...extra.dns]),

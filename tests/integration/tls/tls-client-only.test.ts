@@ -2,16 +2,18 @@
  * Client TLS alone on a running 3-unit cluster (peers stay on http), then
  * off again, as etcd itself lists the URLs; and a `certificate-extra-sans`
  * that is neither an IP nor a host name, which blocks naming it and restarts
- * nothing. Every key written before is still there. See tls-switch.test.ts
+ * nothing; `client-certificate-domain` refused as an IP, then taken as the
+ * certificates' CN, with no restart. Every key written before is still there. See tls-switch.test.ts
  * for why the simulator needs `certificate-extra-sans=127.0.0.1`.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTestCharm } from '../../charms/build.js';
 import { useSimModel } from '../../sim/testing.js';
-import { APP, PROVIDER, expectSchemes, keys, ok, put } from './tls-cluster.js';
+import { parseCertificate } from '../../../src/tls/x509.js';
+import { APP, PROVIDER, expectSchemes, keys, ok, put, tlsFiles } from './tls-cluster.js';
 
 const model = useSimModel({ units: 3, deployArgs: ['--config', 'certificate-extra-sans=127.0.0.1'] });
 
@@ -44,9 +46,29 @@ describe('client TLS without peer TLS', () => {
     await sim.wait(600);
     await expectSchemes(sim, 'http', 'https');
 
+    // client-certificate-domain: an IP is refused the same way; a domain gets new certificates naming it, with no restart.
+    await ok(sim.sim('config', '--app', APP, 'client-certificate-domain=192.168.2.200'));
+    await sim.wait(600);
+    for (const [unit, u] of Object.entries((await sim.status()).applications[APP]!.units)) {
+      expect({ unit, status: u['workload-status'], message: u.message }).toEqual({
+        unit,
+        status: 'blocked',
+        message: "Invalid value for config option 'client-certificate-domain': an IP address is not a domain: 192.168.2.200",
+      });
+    }
+    await ok(sim.sim('config', '--app', APP, 'client-certificate-domain=etcd.example.com'));
+    await sim.wait(600);
+    await expectSchemes(sim, 'http', 'https');
+    for (const unit of Object.keys((await sim.status()).applications[APP]!.units)) {
+      const subject = parseCertificate(readFileSync(tlsFiles(sim, unit).cert, 'utf8')).subject;
+      expect({ unit, subject: /CN=([^,\n]+)/.exec(subject)?.[1] }).toEqual({ unit, subject: 'etcd.example.com' });
+    }
+    expect(sim.debugLog().filter((l) => /restarting /.test(l.message)).length).toBe(restartsBefore);
+    await put(sim, 'tls-test/2-domain', true);
+
     await ok(sim.sim('remove-relation', `${APP}:client-certificates`, PROVIDER));
     await sim.wait(600);
     await expectSchemes(sim, 'http', 'http');
-    expect(await keys(sim, false)).toEqual(['tls-test/0-plain', 'tls-test/1-client']);
+    expect(await keys(sim, false)).toEqual(['tls-test/0-plain', 'tls-test/1-client', 'tls-test/2-domain']);
   });
 });

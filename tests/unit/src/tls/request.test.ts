@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { certificateRequestFor, matchesRequest, parseExtraSans } from '../../../../src/tls/request.js';
+import { certificateRequestFor, matchesRequest, parseCertificateDomain, parseExtraSans } from '../../../../src/tls/request.js';
 
 const unit = { unitName: 'charmed-etcd/3', unitNumber: 3, modelUuid: 'a1b2', ip: '10.0.0.7', hostname: 'juju-machine-3' };
 
 describe('certificate requests', () => {
   it('asks for CN <unit>-<model uuid>, the kind as organization, the unit IP, name and hostname', () => {
     expect(certificateRequestFor('client', unit, { ips: [], dns: [] })).toEqual({
-      commonName: 'charmed-etcd/3-a1b2',
+      commonName: 'charmed-etcd3-a1b2',
       organization: 'client',
       sansIp: ['10.0.0.7'],
       sansDns: ['charmed-etcd/3', 'juju-machine-3'],
@@ -42,5 +42,22 @@ describe('certificate requests', () => {
     expect(matchesRequest({ ...wanted, organization: 'client' }, wanted)).toBe(false);
     expect(matchesRequest({ ...wanted, sansIp: ['10.0.0.8'] }, wanted)).toBe(false);
     expect(matchesRequest({ ...wanted, sansDns: [...wanted.sansDns, 'extra'] }, wanted)).toBe(false);
+  });
+});
+
+describe('certificate domains', () => {
+  it.each([
+    ['', { ok: true, domain: undefined }],
+    [' Etcd.Example.com ', { ok: true, domain: 'etcd.example.com' }],
+    ['192.168.2.200', { ok: false, reason: 'an IP address is not a domain: 192.168.2.200' }],
+    ['*.example.com', { ok: false, reason: 'not a domain name: *.example.com' }],
+    ['not a domain', { ok: false, reason: 'not a domain name: not a domain' }],
+  ])('parses %j', (value, expected) => {
+    expect(parseCertificateDomain(value)).toEqual(expected);
+  });
+
+  it('puts the domain in the subject as the CN, and keeps the SANs that name the unit', () => {
+    const attributes = certificateRequestFor('peer', unit, { ips: [], dns: [] }, 'etcd.example.com');
+    expect(attributes).toEqual({ commonName: 'etcd.example.com', organization: 'peer', sansIp: ['10.0.0.7'], sansDns: ['charmed-etcd/3', 'juju-machine-3'] });
   });
 });

@@ -65,3 +65,14 @@ describe('units and members across a peer scheme switch', () => {
     ]);
   });
 });
+
+describe('certificate domain options', () => {
+  it('reads both sides, and refuses an IP with Canonical\'s text first', () => {
+    const parsed = parseCharmConfig({ 'peer-certificate-domain': 'peers.example.com', 'client-certificate-domain': '' });
+    expect(parsed.ok && parsed.config.tls).toMatchObject({ peerDomain: 'peers.example.com', clientDomain: undefined });
+    expect(parseCharmConfig({ 'client-certificate-domain': '192.168.2.200' })).toMatchObject({
+      ok: false,
+      message: "Invalid value for config option 'client-certificate-domain': an IP address is not a domain: 192.168.2.200",
+    });
+  });
+});
