@@ -146,7 +146,8 @@ export async function switchTls(ctx: MemberContext, peers: readonly UnitState[],
   }
   const views = { peer: peerView!, client: clientView! };
   const steps = nextTlsSteps(views.peer.input, views.client.input);
-  const statuses: (CharmStatus | undefined)[] = [...sideProblems(views.peer, now), ...sideProblems(views.client, now)];
+  const problems = [...sideProblems(views.peer, now), ...sideProblems(views.client, now)];
+  const statuses: (CharmStatus | undefined)[] = [...problems];
   if (statuses.some((s) => s?.name === 'blocked' && s.message === INVALID_PRIVATE_KEY)) return { statuses, readyToStart: false, restartedUnhealthy: false };
 
   const applies: { kind: TlsKind; step: Extract<SideStep, { kind: 'apply' }> }[] = [];
@@ -170,7 +171,8 @@ export async function switchTls(ctx: MemberContext, peers: readonly UnitState[],
     const first = applies.find((a) => a.step.restart)!;
     const text = transitionStatus(first.kind, first.step, first.step.before) ?? STATUS.tlsNotReady;
     for (const a of applies) writeRecord(ctx, a.kind, a.step.before);
-    if (refreshInProgress) return { statuses: [...statuses, { name: 'waiting', message: STATUS.tlsWaitsForRefresh }], readyToStart: false, restartedUnhealthy: false };
+    // Nothing moves until the refresh completes: say so, rather than the transition that waits.
+    if (refreshInProgress) return { statuses: [...problems, { name: 'waiting', message: STATUS.tlsWaitsForRefresh }], readyToStart: false, restartedUnhealthy: false };
     const blocker = blockerBelow(ctx, peers, first.kind, first.step.after);
     if (blocker !== undefined) {
       scope.log.info(`${first.kind} TLS: waiting for ${blocker.memberName} to finish the same step`);
