@@ -2,7 +2,8 @@
  * TLS on a running charmed-etcd, as an operator turns it on and off with
  * `juju integrate` / `juju remove-relation` against a certificates provider
  * (the test charm playing self-signed-certificates): peer TLS, then client
- * TLS, the operator's own private key (a bad one refused), then both off
+ * TLS, the operator's own private key (a bad one refused), the health
+ * action over mutual TLS, peer TLS alone off and on again, then both off
  * again, one unit at a time. After each step etcd itself
  * (`etcdctl member list` on a unit) shows the schemes, every unit is active,
  * and every key written before is still there.
@@ -21,13 +22,14 @@ import { buildTestCharm } from '../../charms/build.js';
 import { unitRoot } from '../../sim/home.js';
 import { useSimModel } from '../../sim/testing.js';
 import type { StatusJson } from '../../sim/status.js';
+import { runAction } from '../support/steps.js';
 import { APP, PROVIDER, etcdctl, expectSchemes, keys, ok, put } from './tls-cluster.js';
 
 const units = (status: StatusJson): string[] => Object.keys(status.applications[APP]!.units).sort();
 const model = useSimModel({ units: 3, deployArgs: ['--config', 'certificate-extra-sans=127.0.0.1'] });
 
 describe('TLS switched on and off on a running cluster', () => {
-  it('turns peer TLS on, then client TLS, then both off, one unit at a time, keeping every key', async () => {
+  it('turns peer TLS on, then client TLS, peer alone off and on, then both off, one unit at a time, keeping every key', async () => {
     const sim = model();
     await sim.wait();
     const dir = mkdtempSync(path.join(tmpdir(), 'tls-provider-'));
@@ -76,6 +78,19 @@ describe('TLS switched on and off on a running cluster', () => {
     }
     await put(sim, 'tls-test/3-operator-key', true);
 
+    // The charm's own view over mutual TLS: the health action asks every member.
+    const health = await runAction(sim, `${APP}/leader`, 'health');
+    expect({ status: health.status, healthy: health.results['healthy'], summary: health.results['summary'] }).toEqual({ status: 'completed', healthy: 'true', summary: 'all 3 members healthy' });
+
+    // Peer TLS alone off and on again while client TLS stays on.
+    await ok(sim.sim('remove-relation', `${APP}:peer-certificates`, PROVIDER));
+    await sim.wait(600);
+    await expectSchemes(sim, 'http', 'https');
+    await ok(sim.sim('integrate', `${APP}:peer-certificates`, `${PROVIDER}:certificates`));
+    await sim.wait(600);
+    await expectSchemes(sim, 'https', 'https');
+    await put(sim, 'tls-test/4-peer-again', true);
+
     await ok(sim.sim('remove-relation', `${APP}:client-certificates`, PROVIDER));
     await sim.wait(600);
     await expectSchemes(sim, 'https', 'http');
@@ -83,6 +98,6 @@ describe('TLS switched on and off on a running cluster', () => {
     await ok(sim.sim('remove-relation', `${APP}:peer-certificates`, PROVIDER));
     await sim.wait(600);
     await expectSchemes(sim, 'http', 'http');
-    expect(await keys(sim, false)).toEqual(['tls-test/0-plain', 'tls-test/1-peer', 'tls-test/2-both', 'tls-test/3-operator-key']);
+    expect(await keys(sim, false)).toEqual(['tls-test/0-plain', 'tls-test/1-peer', 'tls-test/2-both', 'tls-test/3-operator-key', 'tls-test/4-peer-again']);
   });
 });
