@@ -148,7 +148,9 @@ export async function switchTls(ctx: MemberContext, peers: readonly UnitState[],
   const steps = nextTlsSteps(views.peer.input, views.client.input);
   const problems = [...sideProblems(views.peer, now), ...sideProblems(views.client, now)];
   const statuses: (CharmStatus | undefined)[] = [...problems];
-  if (statuses.some((s) => s?.name === 'blocked' && s.message === INVALID_PRIVATE_KEY)) return { statuses, readyToStart: false, restartedUnhealthy: false };
+  if (TLS_KINDS.some((kind) => views[kind].answer?.kind === 'bad-key')) return { statuses, readyToStart: false, restartedUnhealthy: false };
+  // A side still waits when the provider's answer cannot be installed yet, or its step says so.
+  let waiting = TLS_KINDS.some((kind) => views[kind].answer?.kind === 'refused' && views[kind].input.installed === undefined);
 
   const applies: { kind: TlsKind; step: Extract<SideStep, { kind: 'apply' }> }[] = [];
   for (const kind of TLS_KINDS) {
@@ -160,10 +162,10 @@ export async function switchTls(ctx: MemberContext, peers: readonly UnitState[],
       writeRecord(ctx, kind, step.record);
       scope.log.info(`${kind} TLS: ${step.reason}`);
       statuses.push({ name: 'maintenance', message: text ?? STATUS.tlsNotReady });
+      waiting = true;
     } else if (step.kind === 'apply') applies.push({ kind, step });
     else writeRecord(ctx, kind, record);
   }
-  const waiting = statuses.some((s) => s?.name === 'maintenance');
   if (applies.length === 0) return { statuses, readyToStart: !waiting, restartedUnhealthy: false };
 
   const restart = started && applies.some((a) => a.step.restart);
