@@ -1,27 +1,23 @@
 import type { z } from 'zod';
+import { GatewaySession } from './client-session.js';
 import type {
   Alarm,
   DowngradeAction,
   EndpointHealth,
   EtcdClientOptions,
-  EtcdCredentials,
   KeyValue,
   MemberStatus,
   VersionInfo,
 } from './client-types.js';
-import { DEFAULT_TIMEOUT_MS } from './client-types.js';
-import { EtcdError } from './errors/etcd-error.js';
+import { toMember, toMemberStatus } from './client-wire.js';
 import { EtcdNotLeaderError } from './errors/not-leader-error.js';
 import { EtcdPermissionDeniedError } from './errors/permission-denied-error.js';
 import { EtcdProtocolError } from './errors/protocol-error.js';
 import { EtcdServerError } from './errors/server-error.js';
 import { EtcdUnreachableError } from './errors/unreachable-error.js';
-import type { FetchLike } from './gateway.js';
-import { gatewayRequest, isMemberLocalFailure, normalizeEndpoint } from './gateway.js';
-import { httpFetch } from './http-fetch.js';
+import { gatewayRequest, normalizeEndpoint } from './gateway.js';
 import {
   alarmResponseSchema,
-  authenticateResponseSchema,
   downgradeResponseSchema,
   authStatusResponseSchema,
   emptyResponseSchema,
@@ -35,16 +31,6 @@ import {
 } from './gateway-schemas.js';
 import { fromBase64, memberIdFromDecimal, memberIdToDecimal, prefixRangeEnd, toBase64 } from './ids.js';
 import type { Member } from './membership.js';
-
-type WireMember = z.infer<typeof memberListResponseSchema>['members'] extends (infer M)[] | undefined ? M : never;
-
-const toMember = (m: WireMember): Member => ({
-  id: memberIdFromDecimal(m.ID),
-  name: m.name ?? '',
-  peerUrls: m.peerURLs ?? [],
-  clientUrls: m.clientURLs ?? [],
-  isLearner: m.isLearner ?? false,
-});
 
 /**
  * etcd v3 client over the JSON gateway (`/v3/...` on the client URL, etcd
@@ -61,78 +47,45 @@ const toMember = (m: WireMember): Member => ({
  * operation-specific ones named on each method, EtcdServerError otherwise.
  */
 export class EtcdClient {
-  readonly #endpoints: readonly string[];
-  #credentials: EtcdCredentials | undefined;
-  readonly #timeoutMs: number;
-  readonly #fetch: FetchLike;
-  /** undefined: not authenticated yet; null: no credentials or auth is off. */
-  #token: string | null | undefined;
-  /** The authentication under way: concurrent requests share it (each one costs etcd a bcrypt). */
-  #authenticating: Promise<string | null> | undefined;
-  /** Bumped whenever the token is dropped, so an authentication begun before does not bring it back. */
-  #tokenGeneration = 0;
-  #preferred = 0;
+  readonly #session: GatewaySession;
 
   constructor(options: EtcdClientOptions) {
     if (options.endpoints.length === 0) throw new TypeError('EtcdClient needs at least one endpoint');
-    this.#endpoints = options.endpoints.map(normalizeEndpoint);
-    this.#credentials = options.credentials;
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#fetch = options.fetch ?? httpFetch;
-    this.#token = options.credentials === undefined ? null : undefined;
+    this.#session = new GatewaySession(options);
   }
 
   get endpoints(): readonly string[] {
-    return this.#endpoints;
+    return this.#session.endpoints;
   }
 
   /** Status of the member serving `endpoint` (`etcdctl endpoint status`). */
   async status(endpoint: string): Promise<MemberStatus> {
     const ep = normalizeEndpoint(endpoint);
-    const s = await this.#call(ep, '/v3/maintenance/status', {}, statusResponseSchema, 'status');
-    const memberId = s.header?.member_id ?? s.header?.memberId;
-    const clusterId = s.header?.cluster_id ?? s.header?.clusterId;
-    if (memberId === undefined) throw new EtcdProtocolError(`status on ${ep}: no member id in header`, { endpoint: ep });
-    return {
-      endpoint: ep,
-      memberId: memberIdFromDecimal(memberId),
-      leaderId: s.leader === undefined || s.leader === '0' ? undefined : memberIdFromDecimal(s.leader),
-      isLearner: s.isLearner ?? false,
-      version: s.version ?? '',
-      raftIndex: s.raftIndex ?? 0,
-      raftTerm: s.raftTerm ?? 0,
-      raftAppliedIndex: s.raftAppliedIndex ?? 0,
-      dbSize: s.dbSize ?? 0,
-      dbSizeInUse: s.dbSizeInUse ?? 0,
-      errors: s.errors ?? [],
-      clusterId: clusterId === undefined ? undefined : memberIdFromDecimal(clusterId),
-      revision: s.header?.revision,
-      storageVersion: s.storageVersion === undefined || s.storageVersion === '' ? undefined : s.storageVersion,
-      downgradeTarget: s.downgradeInfo?.enabled === true ? s.downgradeInfo.targetVersion : undefined,
-    };
+    const s = await this.#session.call(ep, '/v3/maintenance/status', {}, statusResponseSchema, 'status');
+    return toMemberStatus(ep, s);
   }
 
   /** `/health` of one member: true when it could serve a linearizable read. */
   async health(endpoint: string): Promise<EndpointHealth> {
     const ep = normalizeEndpoint(endpoint);
-    const h = await gatewayRequest({ ...this.#base(ep, 'health'), method: 'GET', path: '/health', schema: healthResponseSchema });
+    const h = await gatewayRequest({ ...this.#session.base(ep, 'health'), method: 'GET', path: '/health', schema: healthResponseSchema });
     return { health: h.health, reason: h.reason ?? '' };
   }
 
   /** `/version` of one member (no auth needed). */
   async version(endpoint: string): Promise<VersionInfo> {
     const ep = normalizeEndpoint(endpoint);
-    const v = await gatewayRequest({ ...this.#base(ep, 'version'), method: 'GET', path: '/version', schema: versionResponseSchema });
+    const v = await gatewayRequest({ ...this.#session.base(ep, 'version'), method: 'GET', path: '/version', schema: versionResponseSchema });
     return { server: v.etcdserver, cluster: v.etcdcluster === 'not_decided' ? undefined : v.etcdcluster };
   }
 
   /** The cluster version ("3.5.0") from the first member that answers; undefined while not decided. */
   async clusterVersion(): Promise<string | undefined> {
-    return (await this.#any('cluster version', (ep) => this.version(ep))).cluster;
+    return (await this.#session.any('cluster version', (ep) => this.version(ep))).cluster;
   }
 
   async memberList(): Promise<readonly Member[]> {
-    const r = await this.#anyCall('/v3/cluster/member/list', {}, memberListResponseSchema, 'member list');
+    const r = await this.#session.anyCall('/v3/cluster/member/list', {}, memberListResponseSchema, 'member list');
     return (r.members ?? []).map(toMember);
   }
 
@@ -141,7 +94,7 @@ export class EtcdClient {
    * @throws EtcdTooManyLearnersError when a learner is already waiting for promotion.
    */
   async memberAdd(peerUrl: string, options: { learner: boolean }): Promise<{ member: Member; members: readonly Member[] }> {
-    const r = await this.#anyCall(
+    const r = await this.#session.anyCall(
       '/v3/cluster/member/add',
       { peerURLs: [peerUrl], isLearner: options.learner },
       memberAddResponseSchema,
@@ -156,7 +109,7 @@ export class EtcdClient {
    * @throws EtcdMemberNotFoundError when no member has that id.
    */
   async memberPromote(id: string): Promise<readonly Member[]> {
-    const r = await this.#anyCall('/v3/cluster/member/promote', { ID: memberIdToDecimal(id) }, memberListResponseSchema, 'member promote');
+    const r = await this.#session.anyCall('/v3/cluster/member/promote', { ID: memberIdToDecimal(id) }, memberListResponseSchema, 'member promote');
     return (r.members ?? []).map(toMember);
   }
 
@@ -165,7 +118,7 @@ export class EtcdClient {
    * @throws EtcdMemberNotFoundError when no member has that id (already removed).
    */
   async memberRemove(id: string): Promise<readonly Member[]> {
-    const r = await this.#anyCall('/v3/cluster/member/remove', { ID: memberIdToDecimal(id) }, memberListResponseSchema, 'member remove');
+    const r = await this.#session.anyCall('/v3/cluster/member/remove', { ID: memberIdToDecimal(id) }, memberListResponseSchema, 'member remove');
     return (r.members ?? []).map(toMember);
   }
 
@@ -176,7 +129,7 @@ export class EtcdClient {
    * @throws EtcdMemberNotFoundError when no member has that id.
    */
   async memberUpdate(id: string, peerUrls: readonly string[]): Promise<readonly Member[]> {
-    const r = await this.#anyCall('/v3/cluster/member/update', { ID: memberIdToDecimal(id), peerURLs: peerUrls }, memberListResponseSchema, 'member update');
+    const r = await this.#session.anyCall('/v3/cluster/member/update', { ID: memberIdToDecimal(id), peerURLs: peerUrls }, memberListResponseSchema, 'member update');
     return (r.members ?? []).map(toMember);
   }
 
@@ -191,7 +144,7 @@ export class EtcdClient {
       const leader = await this.#findLeader();
       if (leader.id === targetId) return;
       try {
-        await this.#call(leader.endpoint, '/v3/maintenance/transfer-leadership', { targetID: memberIdToDecimal(targetId) }, emptyResponseSchema, 'move leader');
+        await this.#session.call(leader.endpoint, '/v3/maintenance/transfer-leadership', { targetID: memberIdToDecimal(targetId) }, emptyResponseSchema, 'move leader');
         return;
       } catch (error) {
         // Leadership moved between finding the leader and asking it: look again, once.
@@ -208,22 +161,22 @@ export class EtcdClient {
    * "etcdserver: invalid downgrade target version" or "etcdserver: cluster has a downgrade job in progress".
    */
   async downgrade(action: DowngradeAction, version = ''): Promise<string | undefined> {
-    const r = await this.#anyCall('/v3/maintenance/downgrade', { action, version }, downgradeResponseSchema, `downgrade ${action.toLowerCase()}`);
+    const r = await this.#session.anyCall('/v3/maintenance/downgrade', { action, version }, downgradeResponseSchema, `downgrade ${action.toLowerCase()}`);
     return r.version;
   }
 
   async alarmList(): Promise<readonly Alarm[]> {
-    const r = await this.#anyCall('/v3/maintenance/alarm', { action: 'GET', memberID: '0', alarm: 'NONE' }, alarmResponseSchema, 'alarm list');
+    const r = await this.#session.anyCall('/v3/maintenance/alarm', { action: 'GET', memberID: '0', alarm: 'NONE' }, alarmResponseSchema, 'alarm list');
     return (r.alarms ?? []).map((a) => ({ memberId: memberIdFromDecimal(a.memberID ?? '0'), alarm: a.alarm ?? 'NONE' }));
   }
 
   async put(key: string, value: string): Promise<void> {
-    await this.#anyCall('/v3/kv/put', { key: toBase64(key), value: toBase64(value) }, putResponseSchema, 'put');
+    await this.#session.anyCall('/v3/kv/put', { key: toBase64(key), value: toBase64(value) }, putResponseSchema, 'put');
   }
 
   /** The value of `key`, or undefined when absent. */
   async get(key: string): Promise<string | undefined> {
-    const r = await this.#anyCall('/v3/kv/range', { key: toBase64(key) }, rangeResponseSchema, 'get');
+    const r = await this.#session.anyCall('/v3/kv/range', { key: toBase64(key) }, rangeResponseSchema, 'get');
     const kv = r.kvs?.[0];
     return kv === undefined ? undefined : fromBase64(kv.value ?? '');
   }
@@ -231,33 +184,30 @@ export class EtcdClient {
   /** Every key starting with `prefix`, in key order. */
   async range(prefix: string): Promise<readonly KeyValue[]> {
     const body = { key: toBase64(prefix), range_end: prefixRangeEnd(prefix).toString('base64') };
-    const r = await this.#anyCall('/v3/kv/range', body, rangeResponseSchema, 'range');
+    const r = await this.#session.anyCall('/v3/kv/range', body, rangeResponseSchema, 'range');
     return (r.kvs ?? []).map((kv) => ({ key: fromBase64(kv.key), value: fromBase64(kv.value ?? ''), modRevision: kv.mod_revision ?? 0 }));
   }
 
   /** Creates user `name`. @throws EtcdServerError ("user name already exists") when it exists. */
   async userAdd(name: string, password: string): Promise<void> {
-    await this.#anyCall('/v3/auth/user/add', { name, password }, putResponseSchema, 'user add');
+    await this.#session.anyCall('/v3/auth/user/add', { name, password }, putResponseSchema, 'user add');
   }
 
   /** Grants `role` (e.g. `root`) to `user`. */
   async userGrantRole(user: string, role: string): Promise<void> {
-    await this.#anyCall('/v3/auth/user/grant', { user, role }, putResponseSchema, 'user grant-role');
+    await this.#session.anyCall('/v3/auth/user/grant', { user, role }, putResponseSchema, 'user grant-role');
   }
 
   /** Turns auth on (needs a `root` user holding the `root` role). Later requests authenticate. */
   async authEnable(): Promise<void> {
-    await this.#anyCall('/v3/auth/enable', {}, emptyResponseSchema, 'auth enable');
-    if (this.#credentials !== undefined) this.#dropToken();
+    await this.#session.anyCall('/v3/auth/enable', {}, emptyResponseSchema, 'auth enable');
+    if (this.#session.credentials !== undefined) this.#session.dropToken();
   }
 
   /** Sets `name`'s password; when it is this client's user, the client switches to the new password. */
   async userChangePassword(name: string, password: string): Promise<void> {
-    await this.#anyCall('/v3/auth/user/changepw', { name, password }, putResponseSchema, 'user passwd');
-    if (this.#credentials?.user === name) {
-      this.#credentials = { user: name, password };
-      this.#dropToken();
-    }
+    await this.#session.anyCall('/v3/auth/user/changepw', { name, password }, putResponseSchema, 'user passwd');
+    if (this.#session.credentials?.user === name) this.#session.switchCredentials({ user: name, password });
   }
 
   /**
@@ -267,15 +217,15 @@ export class EtcdClient {
    */
   async authStatus(): Promise<{ enabled: boolean }> {
     try {
-      const r = await this.#anyCall('/v3/auth/status', {}, authStatusResponseSchema, 'auth status');
+      const r = await this.#session.anyCall('/v3/auth/status', {}, authStatusResponseSchema, 'auth status');
       return { enabled: r.enabled ?? false };
     } catch (error) {
       if (error instanceof EtcdPermissionDeniedError && error.unauthenticated) return { enabled: true };
       if (!(error instanceof EtcdProtocolError && error.httpStatus === 404)) throw error;
     }
-    return this.#any('auth status', async (ep) => {
+    return this.#session.any('auth status', async (ep) => {
       try {
-        await gatewayRequest({ ...this.#base(ep, 'auth status'), method: 'POST', path: '/v3/auth/user/list', body: {}, schema: emptyResponseSchema });
+        await gatewayRequest({ ...this.#session.base(ep, 'auth status'), method: 'POST', path: '/v3/auth/user/list', body: {}, schema: emptyResponseSchema });
         return { enabled: false };
       } catch (error) {
         if (error instanceof EtcdPermissionDeniedError) return { enabled: true };
@@ -286,7 +236,7 @@ export class EtcdClient {
 
   /** The raft leader's id and a client URL that reaches it, from the first member that knows a leader. */
   async #findLeader(): Promise<{ id: string; endpoint: string }> {
-    const status = await this.#any('find leader', async (ep) => {
+    const status = await this.#session.any('find leader', async (ep) => {
       const s = await this.status(ep);
       if (s.leaderId === undefined) {
         throw new EtcdServerError('etcdserver: no leader', { endpoint: ep, grpcCode: 14, httpStatus: 503, operation: 'find leader' });
@@ -303,118 +253,11 @@ export class EtcdClient {
     return { id: leaderId, endpoint: normalizeEndpoint(endpoint) };
   }
 
-  #base(endpoint: string, operation: string): { endpoint: string; operation: string; timeoutMs: number; fetch: FetchLike } {
-    return { endpoint, operation, timeoutMs: this.#timeoutMs, fetch: this.#fetch };
-  }
-
-  /** One authenticated POST to one endpoint; re-authenticates once when the token is refused. */
-  async #call<T>(endpoint: string, path: string, body: unknown, schema: z.ZodType<T>, operation: string): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.#ensureToken(endpoint);
-      try {
-        return await gatewayRequest({ ...this.#base(endpoint, operation), method: 'POST', path, body, token: token ?? undefined, schema });
-      } catch (error) {
-        const retry = error instanceof EtcdPermissionDeniedError && error.unauthenticated && this.#credentials !== undefined && attempt === 0;
-        if (!retry) throw error;
-        this.#dropToken();
-      }
-    }
-  }
-
   /**
    * One authenticated request to any member that answers: for operations
    * kept in their own modules (src/etcd/auth-admin.ts), by gateway path.
    */
   request<T>(path: string, body: unknown, schema: z.ZodType<T>, operation: string): Promise<T> {
-    return this.#anyCall(path, body, schema, operation);
-  }
-
-  async #anyCall<T>(path: string, body: unknown, schema: z.ZodType<T>, operation: string): Promise<T> {
-    return this.#any(operation, (ep) => this.#call(ep, path, body, schema, operation));
-  }
-
-  /** Runs `fn` against each endpoint in turn until one answers; member-local failures move on. */
-  async #any<T>(operation: string, fn: (endpoint: string) => Promise<T>): Promise<T> {
-    const failures: EtcdError[] = [];
-    for (let i = 0; i < this.#endpoints.length; i++) {
-      const index = (this.#preferred + i) % this.#endpoints.length;
-      try {
-        const result = await fn(this.#endpoints[index]!);
-        this.#preferred = index;
-        return result;
-      } catch (error) {
-        const moveOn =
-          error instanceof EtcdUnreachableError || (error instanceof EtcdServerError && isMemberLocalFailure(error));
-        if (!moveOn) throw error;
-        failures.push(error);
-      }
-    }
-    if (failures.length === 1) throw failures[0]!;
-    const last = failures[failures.length - 1]!;
-    const summary = failures.map((f) => f.message).join('; ');
-    if (last instanceof EtcdUnreachableError && failures.every((f) => f instanceof EtcdUnreachableError)) {
-      throw new EtcdUnreachableError(this.#endpoints.join(','), `${operation}: no endpoint answered (${summary})`, {
-        timedOut: failures.every((f) => (f as EtcdUnreachableError).timedOut),
-        cause: last,
-      });
-    }
-    throw new EtcdError(`${operation}: every endpoint failed: ${summary}`, { cause: last });
-  }
-
-  /**
-   * The token to send to `endpoint`: authenticates there (or elsewhere if it
-   * cannot) when none is held. Requests started together (a health probe sends
-   * three) wait for one authentication rather than each paying etcd's bcrypt.
-   */
-  async #ensureToken(endpoint: string): Promise<string | null> {
-    if (this.#token !== undefined) return this.#token;
-    const credentials = this.#credentials;
-    if (credentials === undefined) return (this.#token = null);
-    if (this.#authenticating === undefined) {
-      const generation = this.#tokenGeneration;
-      const pending = this.#authenticate(endpoint, credentials).then((token) => {
-        if (this.#tokenGeneration === generation) this.#token = token;
-        return token;
-      });
-      this.#authenticating = pending;
-      void pending.then(
-        () => this.#clearAuthenticating(pending),
-        () => this.#clearAuthenticating(pending),
-      );
-    }
-    return this.#authenticating;
-  }
-
-  #dropToken(): void {
-    this.#token = undefined;
-    this.#authenticating = undefined;
-    this.#tokenGeneration++;
-  }
-
-  #clearAuthenticating(pending: Promise<string | null>): void {
-    if (this.#authenticating === pending) this.#authenticating = undefined;
-  }
-
-  async #authenticate(endpoint: string, credentials: EtcdCredentials): Promise<string | null> {
-    const order = [endpoint, ...this.#endpoints.filter((e) => e !== endpoint)];
-    let lastError: unknown;
-    for (const ep of order) {
-      try {
-        const r = await gatewayRequest({
-          ...this.#base(ep, 'authenticate'),
-          method: 'POST',
-          path: '/v3/auth/authenticate',
-          body: { name: credentials.user, password: credentials.password },
-          schema: authenticateResponseSchema,
-        });
-        return r.token;
-      } catch (error) {
-        if (error instanceof EtcdServerError && /authentication is not enabled/.test(error.serverMessage)) return null;
-        const moveOn = error instanceof EtcdUnreachableError || (error instanceof EtcdServerError && isMemberLocalFailure(error));
-        if (!moveOn) throw error;
-        lastError = error;
-      }
-    }
-    throw lastError;
+    return this.#session.anyCall(path, body, schema, operation);
   }
 }

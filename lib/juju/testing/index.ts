@@ -1,6 +1,9 @@
 /** The State-in/State-out harness and the fake Juju it runs on. */
-export { Context, REPO_ROOT } from './harness/context.js';
-export type { ActionResult, CharmYaml, ContextOptions, RunResult, ToolCallRecord } from './harness/context.js';
+export { REPO_ROOT } from './harness/charm-yaml.js';
+export type { CharmYaml } from './harness/charm-yaml.js';
+export { Context } from './harness/context.js';
+export type { ContextOptions } from './harness/context.js';
+export type { ActionResult, RunResult, ToolCallRecord } from './harness/run-result.js';
 export { ActionParamsError } from './harness/events.js';
 export type { ActionEvent, EventFactory, HarnessEvent, HookEvent } from './harness/events.js';
 export {

@@ -5,7 +5,8 @@ import { runSnap } from './commands.js';
 import type { SnapdContext } from './context.js';
 import { EXIT_WITH_ENV, ROOT_ENV, STORE_ENV } from './env.js';
 import { faultPointFrom } from './fault-client.js';
-import { DEFAULT_POLICY, runSupervisor } from './supervisor.js';
+import { runSupervisor } from './supervisor.js';
+import { DEFAULT_POLICY } from './supervisor-service.js';
 
 /** This module's own file: cli.ts under tsx, or the bundle the build step makes of it. */
 const SELF = fileURLToPath(import.meta.url);

@@ -9,37 +9,21 @@
  * expect(out.state.unitStatus).toEqual({ status: 'active', message: '' });
  * ```
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { HookToolError } from '../../hooktools/runner.js';
-import type { HookToolRunner } from '../../hooktools/runner.js';
 import type { CharmMain } from '../../host.js';
 import { parseActionsYaml, parseConfigYaml, parseMetadataYaml } from '../fake-juju/charm.js';
-import type { CommitResult } from '../fake-juju/commit.js';
-import { afterHook, beforeHook } from '../fake-juju/juju-effects.js';
-import type { HookIdentity } from '../fake-juju/juju-effects.js';
 import { secretIdFor } from '../fake-juju/model.js';
-import type { ActionModel, CharmFiles, LogEntry, RotatePolicy } from '../fake-juju/model.js';
-import { openHookSession } from '../fake-juju/session.js';
-import { createCharmDir, readCharmDir, removeCharmDir } from './charm-dir.js';
+import type { CharmFiles, RotatePolicy } from '../fake-juju/model.js';
+import { REPO_ROOT, readCharmYaml } from './charm-yaml.js';
+import type { CharmYaml } from './charm-yaml.js';
 import { DEFAULT_CHECKS, assertConsistent } from './consistency.js';
 import type { ConsistencyCheck } from './consistency.js';
-import { createEventFactory, eventEnv } from './events.js';
+import { createEventFactory } from './events.js';
 import type { EventFactory, HarnessEvent } from './events.js';
-import { modelFromState, stateFromModel } from './state-model.js';
+import { runHook } from './run-hook.js';
+import type { RunResult } from './run-result.js';
 import type { Identity } from './state-model.js';
 import { defaultUnitBag, frozenCopy } from './state.js';
-import type { Bag, PeerRelation, Relation, Secret, SecretRevisionState, State, Status } from './state.js';
-
-/** The repository root (where metadata.yaml lives), found from this file's location. */
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-
-export interface CharmYaml {
-  readonly metadata: string;
-  readonly config?: string;
-  readonly actions?: string;
-}
+import type { Bag, PeerRelation, Relation, Secret, SecretRevisionState, State } from './state.js';
 
 export interface ContextOptions {
   /** Directory holding metadata.yaml, config.yaml and actions.yaml; default: the repo root. */
@@ -59,63 +43,10 @@ export interface ContextOptions {
   readonly checks?: readonly ConsistencyCheck[];
 }
 
-export interface ToolCallRecord {
-  readonly tool: string;
-  readonly args: readonly string[];
-  readonly stdin?: string;
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export interface ActionResult {
-  readonly status: 'completed' | 'failed';
-  readonly message?: string;
-  /** The `action-set` results (nested by dotted keys; leaves are strings). */
-  readonly results: Readonly<Record<string, unknown>>;
-  readonly logs: readonly string[];
-}
-
-export interface RunResult {
-  readonly state: State;
-  readonly exitCode: number;
-  /** What the charm threw, if it threw (counted as exit 1). */
-  readonly error?: unknown;
-  /** `juju-log` lines of this run. */
-  readonly logs: readonly LogEntry[];
-  /** Every unit status the unit went through during the run, in order (the charm's and Juju's own). */
-  readonly unitStatusHistory: readonly Status[];
-  readonly appStatusHistory: readonly Status[];
-  readonly workloadVersionHistory: readonly string[];
-  /** The unit agent's status after the hook: `error` / `hook failed: "<hook>"` when the hook failed. */
-  readonly agentStatus: Status & { readonly status: string };
-  /** Present for action events. */
-  readonly actionResult?: ActionResult;
-  readonly toolCalls: readonly ToolCallRecord[];
-  /** What the hook committed (nothing when it failed). */
-  readonly commit: CommitResult;
-  readonly warnings: readonly string[];
-  /** The environment the charm was given. */
-  readonly env: Readonly<Record<string, string>>;
-  /** What the charm wrote to `host.stderr` (Juju copies it into the unit log at WARNING). */
-  readonly stderr: string;
-}
-
-const readOptional = (file: string): string | undefined => {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-};
-
 const deterministicClock = (): (() => Date) => {
   let t = Date.parse('2025-01-01T00:00:00.000Z');
   return () => new Date((t += 1000));
 };
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Knows the charm (metadata, config, actions) and the unit's identity; builds
@@ -148,17 +79,7 @@ export class Context {
   }
 
   constructor(options: ContextOptions = {}) {
-    const yaml: CharmYaml = options.charmYaml ?? ((): CharmYaml => {
-      const root = options.charmRoot ?? REPO_ROOT;
-      const metadata = readOptional(path.join(root, 'metadata.yaml'));
-      if (metadata === undefined) throw new Error(`no metadata.yaml in ${root}`);
-      const out: Mutable<CharmYaml> = { metadata };
-      const config = readOptional(path.join(root, 'config.yaml'));
-      const actions = readOptional(path.join(root, 'actions.yaml'));
-      if (config !== undefined) out.config = config;
-      if (actions !== undefined) out.actions = actions;
-      return out;
-    })();
+    const yaml: CharmYaml = options.charmYaml ?? readCharmYaml(options.charmRoot ?? REPO_ROOT);
     this.charm = {
       metadata: parseMetadataYaml(yaml.metadata),
       config: yaml.config === undefined ? {} : parseConfigYaml(yaml.config),
@@ -278,75 +199,8 @@ export class Context {
       { state, event, charm: this.charm, appName: this.appName, unitId: this.unitId },
       this.checks,
     );
-    const id = this.identity;
-    const model = modelFromState(state, id, event);
-    const charmDir = createCharmDir(this.baseFiles, state.charmFiles);
-    try {
-      const contextId = `${this.unitName}-${event.name}-${((this.counters.context += 1) * 2654435761 % 2 ** 32).toString(16).padStart(8, '0')}`;
-      const env = eventEnv(event, { ...id, charmDir, contextId });
-      const hook: HookIdentity =
-        event.kind === 'hook' && event.remoteUnit ? { kind: 'hook', name: event.name, remoteUnit: event.remoteUnit } : { kind: event.kind, name: event.name };
-      const at = () => this.now().toISOString();
-      const historyStart = model.history.length;
-      beforeHook(model, this.unitName, hook, at());
-      const session = openHookSession(model, { unit: this.unitName, env, now: this.now, cwd: charmDir });
-      const toolCalls: ToolCallRecord[] = [];
-      const tools: HookToolRunner = {
-        run: async (tool, args, options) => {
-          const result = session.call(tool, args, options?.stdin);
-          const record: Mutable<ToolCallRecord> = { tool, args: [...args], exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
-          if (options?.stdin !== undefined) record.stdin = options.stdin;
-          toolCalls.push(record);
-          if (result.exitCode !== 0) throw new HookToolError(tool, args, result.exitCode, result.stderr);
-          return result.stdout;
-        },
-      };
-      const stderrChunks: string[] = [];
-      let exitCode: number;
-      let error: unknown;
-      let threw = false;
-      try {
-        exitCode = await charmMain({ env: { ...env }, tools, stderr: { write: (text: string) => stderrChunks.push(text) } });
-        if (!Number.isInteger(exitCode)) exitCode = 1;
-      } catch (caught) {
-        threw = true;
-        error = caught;
-        exitCode = 1;
-      }
-      const commit = session.finish(exitCode);
-      afterHook(model, this.unitName, hook, exitCode, at());
-      const charmFiles = readCharmDir(charmDir, this.baseFiles, state.charmFiles);
-      const newState = stateFromModel(state, model, id, charmFiles);
-      const history = model.history.slice(historyStart);
-      const unit = model.units[this.unitName];
-      const result: Mutable<RunResult> = {
-        state: newState,
-        exitCode,
-        logs: model.logs.slice(),
-        unitStatusHistory: history.flatMap((h) => (h.kind === 'unit-status' ? [{ status: h.status, message: h.message }] : [])),
-        appStatusHistory: history.flatMap((h) => (h.kind === 'app-status' ? [{ status: h.status, message: h.message }] : [])),
-        workloadVersionHistory: history.flatMap((h) => (h.kind === 'workload-version' ? [h.version] : [])),
-        agentStatus: { status: unit?.agentStatus.status ?? 'idle', message: unit?.agentStatus.message ?? '' } as Status,
-        toolCalls,
-        commit,
-        warnings,
-        env,
-        stderr: stderrChunks.join(''),
-      };
-      if (threw) result.error = error;
-      if (event.kind === 'action' && model.action) result.actionResult = actionOutcome(model.action, exitCode);
-      return result;
-    } finally {
-      removeCharmDir(charmDir);
-    }
+    const contextId = (): string =>
+      `${this.unitName}-${event.name}-${((this.counters.context += 1) * 2654435761 % 2 ** 32).toString(16).padStart(8, '0')}`;
+    return runHook({ identity: this.identity, baseFiles: this.baseFiles, now: this.now, contextId, warnings }, event, state, charmMain);
   }
 }
-
-// Contract §3.5: exit ≠ 0 fails with "exit status N" (and nothing was committed);
-// action-fail then exit 0 fails with its message (changes committed).
-const actionOutcome = (action: ActionModel, exitCode: number): ActionResult => {
-  const base = { results: structuredClone(action.results), logs: [...action.logs] };
-  if (exitCode !== 0) return { status: 'failed', message: `exit status ${exitCode}`, ...base };
-  if (action.failed) return { status: 'failed', message: action.failMessage ?? '', ...base };
-  return { status: 'completed', ...base };
-};

@@ -1,6 +1,7 @@
 import { actionFail, actionGet, actionLog, actionSet } from './action.js';
 import { relationGet, relationIds, relationList, relationSet } from './relation.js';
-import { secretAdd, secretGet, secretGrant, secretIds, secretInfoGet, secretRemove, secretRevoke, secretSet } from './secret.js';
+import { secretGet, secretIds, secretInfoGet } from './secret-read.js';
+import { secretAdd, secretGrant, secretRemove, secretRevoke, secretSet } from './secret-write.js';
 import { closePort, openPort, openedPorts, stateDelete, stateGet, stateSet } from './state-ports.js';
 import { applicationVersionSet, jujuLog, statusGet, statusSet } from './status.js';
 import type { ToolDef } from './tool.js';
