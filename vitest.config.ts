@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './tests/integration/longest-first.js';
 
 export default defineConfig({
   test: {
     // The JSON report feeds the one-line summary .ci/run prints at the end.
     reporters: ['default', ['json', { outputFile: 'build/test-results.json' }]],
+    // Integration files longest first, by recorded durations: the two workers then end together.
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {

@@ -47,7 +47,7 @@ describe('tls-certificates between a provider and a requirer', () => {
       const answer = await certificateOf(model(), unit);
       expect(answer.ok).toBe(true);
       const cert = parseCertificate(answer.offered!.certificate);
-      expect(cert.commonName).toBe(`${unit}-${status.model.uuid}`);
+      expect(cert.commonName).toBe(`${unit.replace("/", "")}-${status.model.uuid}`);
       expect(cert.sansIp).toContain(info.address);
       expect(cert.sansDns).toContain(unit);
     }
