@@ -31,6 +31,12 @@ const decodeJson = (raw: string): { ok: true; value: unknown } | { ok: false } =
   }
 };
 
+// Built once: a zod schema costs more to build than to use, and every event parses every peer's databag.
+const revisionSchema = z.string().min(1);
+const flagSchema = z.boolean();
+const textSchema = z.string();
+const trueSchema = z.literal(true);
+
 /** Decodes one JSON-encoded value with a schema; `undefined` key means absent. */
 const readKey = <T>(
   bag: Readonly<Record<string, string>>,
@@ -52,9 +58,9 @@ const readKey = <T>(
 /** Validates a raw unit databag; never throws. */
 export const parseUnitBag = (bag: Readonly<Record<string, string>>): UnitBag => {
   const problems: string[] = [];
-  const installedSnapRevision = readKey(bag, REFRESH_UNIT_KEYS.installedSnapRevision, z.string().min(1), problems);
-  const gate = readKey(bag, REFRESH_UNIT_KEYS.gate, z.boolean(), problems);
-  const started = readKey(bag, REFRESH_UNIT_KEYS.started, z.boolean(), problems);
+  const installedSnapRevision = readKey(bag, REFRESH_UNIT_KEYS.installedSnapRevision, revisionSchema, problems);
+  const gate = readKey(bag, REFRESH_UNIT_KEYS.gate, flagSchema, problems);
+  const started = readKey(bag, REFRESH_UNIT_KEYS.started, flagSchema, problems);
   const lastRefresh = readKey(bag, REFRESH_UNIT_KEYS.lastRefresh, historyEntrySchema, problems);
   return {
     ...(installedSnapRevision === undefined ? {} : { installedSnapRevision }),
@@ -76,11 +82,11 @@ export interface OriginalVersions {
 /** Parses the app databag's original versions; `undefined` when missing or invalid. */
 export const parseOriginalVersions = (bag: Readonly<Record<string, string>>): OriginalVersions | undefined => {
   const problems: string[] = [];
-  const workload = readKey(bag, REFRESH_APP_KEYS.workload, z.string(), problems);
-  const workloadContainer = readKey(bag, REFRESH_APP_KEYS.workloadContainer, z.string(), problems);
-  const matched = readKey(bag, REFRESH_APP_KEYS.matchedPinnedContainer, z.literal(true), problems);
-  const charmVersion = readKey(bag, REFRESH_APP_KEYS.charmVersion, z.string(), problems);
-  const charmRevision = readKey(bag, REFRESH_APP_KEYS.charmRevision, z.string(), problems);
+  const workload = readKey(bag, REFRESH_APP_KEYS.workload, textSchema, problems);
+  const workloadContainer = readKey(bag, REFRESH_APP_KEYS.workloadContainer, textSchema, problems);
+  const matched = readKey(bag, REFRESH_APP_KEYS.matchedPinnedContainer, trueSchema, problems);
+  const charmVersion = readKey(bag, REFRESH_APP_KEYS.charmVersion, textSchema, problems);
+  const charmRevision = readKey(bag, REFRESH_APP_KEYS.charmRevision, textSchema, problems);
   if (
     problems.length > 0 ||
     workload === undefined ||

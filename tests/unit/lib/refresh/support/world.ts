@@ -1,36 +1,28 @@
 /**
  * A small model of Juju and the machines around the pure refresh core, for
- * property-based exploration: units with local files, databags, snap revisions
- * and a workload that is up or down; Juju's behaviour on `juju refresh` (code
- * replaced on every unit, then upgrade-charm and config-changed), relation-changed
- * after every committed databag change, hook failure and retry; an operator who
- * follows the app status. Invariants are checked as the model runs.
+ * property-based and exhaustive exploration: units with local files, databags,
+ * snap revisions and a workload that is up or down; etcd's cluster version
+ * (etcd-model.ts); Juju's behaviour on `juju refresh` (code replaced on every
+ * unit, then upgrade-charm and config-changed), relation-changed after every
+ * committed databag change, hook failure and retry. Effects and invariants are
+ * in effects.ts; the operator in operator.ts.
  */
 import { decide } from '../../../../../lib/refresh/decide.js';
-import { LOCAL_FILES, REFRESH_UNIT_KEYS, type LocalFileName } from '../../../../../lib/refresh/constants.js';
-import type {
-  ActionOutcome,
-  EffectResults,
-  RefreshDecision,
-  RefreshEvent,
-  RefreshSnapshot,
-  Status,
-} from '../../../../../lib/refresh/types.js';
-import { APP, jujuCharm, spec, versionsOf, type CharmRev } from './fixtures.js';
+import type { LocalFileName } from '../../../../../lib/refresh/constants.js';
+import type { ActionOutcome, EffectResults, RefreshDecision, RefreshEvent, Status } from '../../../../../lib/refresh/types.js';
+import { checkState, performEffect } from './effects.js';
+import { EtcdCluster, type Member } from './etcd-model.js';
+import type { Faults } from './faults.js';
+import type { KnownHit } from './known-issues.js';
+import { APP, type CharmRev } from './fixtures.js';
+import { minorOfSnap } from './releases.js';
+import { snapshotOf } from './snapshot.js';
 
-export const RELEASES: Record<string, CharmRev> = {
-  A: { revision: 1, charm: '3.5/1.0.0', workload: '3.5.16', snap: '10' },
-  B: { revision: 2, charm: '3.5/1.1.0', workload: '3.5.30', snap: '11' },
-  /** A bad release: its workload never starts. */
-  C: { revision: 3, charm: '3.5/1.2.0', workload: '3.5.31', snap: '12' },
-  /** A development build: always incompatible. */
-  D: { revision: 4, charm: '3.5/1.3.0.post1.dev0+abc.dirty', workload: '3.5.30', snap: '13' },
-};
-const BAD_SNAPS = new Set(['12']);
+export type QueuedEvent =
+  | { readonly kind: 'hook'; readonly name: string; readonly departingUnit?: string }
+  | { readonly kind: 'upgrade'; readonly release: CharmRev };
 
-type QueuedEvent = { readonly kind: 'hook'; readonly name: string; readonly departingUnit?: string } | { readonly kind: 'upgrade'; readonly release: CharmRev };
-
-interface UnitState {
+export interface UnitState {
   readonly n: number;
   readonly name: string;
   code: CharmRev;
@@ -40,57 +32,30 @@ interface UnitState {
   workloadUp: boolean;
   /** Was a cluster member once (a fresh unit that never ran does not count as down). */
   everUp: boolean;
+  /** The etcd minor that last ran here (its data is that minor's); undefined before the first start. */
+  ranMinor: number | undefined;
   /**
    * Its snap was refreshed from a running workload: random crashes model a refresh that
    * broke a working unit, so only these crash (not installs, not recoveries of a downed unit).
    */
   refreshed: boolean;
   bag: Record<string, string>;
+  /** The charm's blocked unit status after its last event, when it refused a snap refresh. */
+  refusal: string | undefined;
   queue: QueuedEvent[];
   joined: boolean;
   dying: boolean;
 }
 
-/** The pause rule as the reference states it, written independently of the library. */
-const confirmationNeeded = (pause: string, index: number): boolean => {
-  if (index === 0) return false;
-  if (pause === 'none') return false;
-  if (pause === 'first') return index === 1;
-  return true; // 'all' and any invalid value
+/** Applies databag changes (null deletes); returns how many there were. */
+const commit = (bag: Record<string, string>, changes: Readonly<Record<string, string | null>>): number => {
+  const entries = Object.entries(changes);
+  for (const [key, value] of entries) {
+    if (value === null) delete bag[key];
+    else bag[key] = value;
+  }
+  return entries.length;
 };
-
-export interface FaultPlan {
-  readonly snap: readonly ('ok' | 'fail-before' | 'fail-after')[];
-  /** false: the health check fails and the workload crashes. */
-  readonly health: readonly boolean[];
-  readonly precheck: readonly boolean[];
-  /** A workload that never starts on one unit at one snap revision (a persistent, unit-local failure). */
-  readonly broken?: { readonly unit: number; readonly snap: string } | undefined;
-}
-
-/** Random failures, each kind consumed in order; when exhausted (or disabled) nothing fails. */
-export class Faults {
-  private readonly index = { snap: 0, health: 0, precheck: 0 };
-  enabled = true;
-  constructor(private readonly plan: FaultPlan = { snap: [], health: [], precheck: [] }) {}
-  private next<T>(kind: 'snap' | 'health' | 'precheck', values: readonly T[]): T | undefined {
-    if (!this.enabled) return undefined;
-    return values[this.index[kind]++];
-  }
-  snapRefresh(): 'ok' | 'fail-before' | 'fail-after' {
-    return this.next('snap', this.plan.snap) ?? 'ok';
-  }
-  health(): boolean {
-    return this.next('health', this.plan.health) ?? true;
-  }
-  precheck(): boolean {
-    return this.next('precheck', this.plan.precheck) ?? true;
-  }
-  /** Whether the workload cannot run: a bad release everywhere, or the broken unit (even with faults disabled). */
-  cannotRun(unit: number, snap: string): boolean {
-    return BAD_SNAPS.has(snap) || (this.plan.broken?.unit === unit && this.plan.broken.snap === snap);
-  }
-}
 
 export class RefreshWorld {
   readonly units = new Map<string, UnitState>();
@@ -100,7 +65,10 @@ export class RefreshWorld {
   deployed: CharmRev;
   clock = 10_000;
   appStatus: Status | undefined;
+  etcd: EtcdCluster;
   readonly violations: string[] = [];
+  /** Known charm-side issues reached (known-issues.ts): recorded, not violations. */
+  readonly known: KnownHit[] = [];
   readonly trace: string[] = [];
   private nextNumber = 0;
 
@@ -110,8 +78,31 @@ export class RefreshWorld {
     public faults: Faults,
   ) {
     this.deployed = release;
+    this.etcd = new EtcdCluster(minorOfSnap(release.snap));
     for (let i = 0; i < size; i += 1) this.addUnit();
     this.leader = `${APP}/0`;
+  }
+
+  /** A deep copy: changing it leaves this world as it was. */
+  clone(): RefreshWorld {
+    const copy = new RefreshWorld(0, this.deployed, this.faults.clone());
+    // Releases and queued events are never changed in place, so they may be shared.
+    for (const [name, unit] of this.units) copy.units.set(name, { ...unit, files: new Map(unit.files), bag: { ...unit.bag }, queue: [...unit.queue] });
+    copy.appBag = { ...this.appBag };
+    copy.leader = this.leader;
+    copy.pause = this.pause;
+    copy.clock = this.clock;
+    copy.appStatus = this.appStatus === undefined ? undefined : { ...this.appStatus };
+    copy.etcd = this.etcd.clone();
+    copy.violations.push(...this.violations);
+    copy.known.push(...this.known);
+    copy.trace.push(...this.trace);
+    copy.nextNumber = this.nextNumber;
+    return copy;
+  }
+
+  get unitsAdded(): number {
+    return this.nextNumber;
   }
 
   addUnit(): string {
@@ -127,8 +118,10 @@ export class RefreshWorld {
       snap: null,
       workloadUp: false,
       everUp: false,
+      ranMinor: undefined,
       refreshed: false,
       bag: {},
+      refusal: undefined,
       queue: [{ kind: 'hook', name: 'install' }, { kind: 'hook', name: 'refresh-v-three-relation-created' }, { kind: 'hook', name: 'config-changed' }, { kind: 'hook', name: 'start' }],
       joined: false,
       dying: false,
@@ -159,7 +152,7 @@ export class RefreshWorld {
   }
 
   /** Units in the peer relation as others see them: joined and not departing. */
-  private relationUnits(): UnitState[] {
+  relationUnits(): UnitState[] {
     return this.live().filter((unit) => unit.joined);
   }
 
@@ -169,6 +162,15 @@ export class RefreshWorld {
 
   quiescent(): boolean {
     return this.pending().length === 0;
+  }
+
+  /** etcd members: units whose workload ran once and that have not left. */
+  members(): Member[] {
+    return [...this.units.values()].filter((u) => u.everUp && u.snap !== null).map((u) => ({ minor: minorOfSnap(u.snap!), up: u.workloadUp }));
+  }
+
+  settleEtcd(): void {
+    this.etcd.settle(this.members());
   }
 
   jujuRefresh(release: CharmRev): void {
@@ -213,6 +215,7 @@ export class RefreshWorld {
     if (event.name === 'refresh-v-three-relation-departed' && event.departingUnit === unit.name) {
       unit.workloadUp = false;
       this.units.delete(unit.name);
+      this.settleEtcd();
     }
   }
 
@@ -229,44 +232,14 @@ export class RefreshWorld {
     return outcome;
   }
 
-  private snapshot(unit: UnitState, event: RefreshEvent, effects: EffectResults): RefreshSnapshot {
-    const peerUnits: Record<string, Record<string, string>> = {};
-    for (const other of this.relationUnits()) peerUnits[other.name] = { ...other.bag };
-    if (unit.joined) peerUnits[unit.name] = { ...unit.bag };
-    const history = unit.files.get(LOCAL_FILES.history);
-    const workloadVersion = unit.files.get(LOCAL_FILES.installedWorkloadVersion);
-    return {
-      event,
-      appName: APP,
-      unitName: unit.name,
-      isLeader: this.leader === unit.name,
-      spec,
-      charm: { jujuCharm: jujuCharm(unit.code), jujuCharmMtime: unit.mtime, versions: versionsOf(unit.code) },
-      local: {
-        ...(history === undefined ? {} : { history }),
-        refreshStarted: unit.files.has(LOCAL_FILES.refreshStarted),
-        ...(workloadVersion === undefined ? {} : { installedWorkloadVersion: workloadVersion }),
-        peerRelationInitialized: unit.files.has(LOCAL_FILES.peerRelationInitialized),
-        tearingDown: unit.files.has(LOCAL_FILES.tearingDown),
-        tearingDownLogged: unit.files.has(LOCAL_FILES.tearingDownLogged),
-      },
-      installedSnapRevision: unit.snap,
-      peer: unit.joined ? { units: peerUnits, app: { ...this.appBag } } : null,
-      pauseAfterUnitRefresh: this.pause,
-      plannedUnits: this.live().length,
-      workloadRunning: unit.workloadUp,
-      now: this.clock,
-      effects,
-    };
-  }
-
   /** One hook or action on one unit, through the decide/effect loop. Returns whether the hook failed. */
   private runHook(unit: UnitState, event: RefreshEvent, onDecision?: (decision: RefreshDecision) => void): boolean {
     let effects: EffectResults = {};
     let decision: RefreshDecision | undefined;
     let filesApplied = 0;
+    let refused: string | undefined;
     // Read once per event, as the adapter does; effects only add results.
-    const base = this.snapshot(unit, event, {});
+    const base = snapshotOf(this, unit, event);
     for (let round = 0; round < 6; round += 1) {
       decision = decide({ ...base, workloadRunning: unit.workloadUp, effects });
       for (const op of decision.files.slice(filesApplied)) {
@@ -276,42 +249,21 @@ export class RefreshWorld {
       filesApplied = decision.files.length;
       const request = decision.request;
       if (request === undefined) break;
-      if (request.kind === 'run-pre-refresh-checks') {
-        effects = { ...effects, preRefreshChecks: this.faults.precheck() ? { ok: true } : { ok: false, message: 'Cluster is not healthy' } };
-      } else if (request.kind === 'check-health-for-gate') {
-        // Like etcd's charm: restart a stopped workload, then check health.
-        if (!unit.workloadUp && unit.snap !== null && !this.faults.cannotRun(unit.n, unit.snap)) this.workloadUp(unit);
-        let healthy = unit.workloadUp;
-        if (healthy && unit.refreshed && !this.faults.health()) {
-          // The workload crashed: down until a later health check restarts it.
-          unit.workloadUp = false;
-          healthy = false;
-          this.trace.push(`${unit.name} workload crashed`);
-        }
-        effects = { ...effects, healthCheck: healthy ? { healthy: true } : { healthy: false, reason: 'health check failed' } };
-      } else {
-        effects = { ...effects, snapRefresh: this.refreshSnap(unit, event, request.revision, request.install) };
-      }
+      const performed = performEffect(this, unit, event, request);
+      refused ??= performed.refused;
+      effects = { ...effects, ...performed.effects };
     }
+    this.faults.once = {}; // one-shot faults are for this event only
+    unit.refusal = refused;
+    this.settleEtcd();
     if (decision === undefined || decision.request !== undefined) throw new Error('decide did not settle');
     onDecision?.(decision);
     if (unit.name === this.leader) this.appStatus = decision.appStatus;
     // The charm exits non-zero after a failed snap refresh so that Juju retries: databag writes are lost.
-    const failed = decision.snapRefreshFailed && event.kind === 'hook';
+    // Not after a refusal: nothing was stopped, the unit shows why (src/refresh/wiring.ts).
+    const failed = decision.snapRefreshFailed && event.kind === 'hook' && refused === undefined;
     if (failed) return true;
-    let changed = false;
-    for (const [key, value] of Object.entries(decision.unitBag)) {
-      changed = true;
-      if (value === null) delete unit.bag[key];
-      else unit.bag[key] = value;
-    }
-    if (unit.name === this.leader) {
-      for (const [key, value] of Object.entries(decision.appBag)) {
-        changed = true;
-        if (value === null) delete this.appBag[key];
-        else this.appBag[key] = value;
-      }
-    }
+    const changed = commit(unit.bag, decision.unitBag) + (unit.name === this.leader ? commit(this.appBag, decision.appBag) : 0) > 0;
     if (changed && unit.joined) {
       for (const other of this.relationUnits()) {
         if (other !== unit) other.queue.push({ kind: 'hook', name: 'refresh-v-three-relation-changed' });
@@ -320,49 +272,9 @@ export class RefreshWorld {
     return false;
   }
 
-  private workloadUp(unit: UnitState): void {
-    unit.workloadUp = true;
-    unit.everUp = true;
-  }
-
-  private refreshSnap(unit: UnitState, event: RefreshEvent, revision: string, install: boolean) {
-    if (!install) this.checkRefreshAllowed(unit, event);
-    const fault = this.faults.snapRefresh();
-    this.trace.push(`${unit.name} ${install ? 'install' : 'refresh'} snap ${unit.snap} -> ${revision} (${fault})`);
-    if (fault === 'fail-before') {
-      if (unit.snap !== null && !this.faults.cannotRun(unit.n, unit.snap)) this.workloadUp(unit);
-      return { installedRevision: unit.snap, error: 'snap refresh failed' };
-    }
-    unit.refreshed = !install && unit.workloadUp;
-    unit.snap = revision;
-    unit.workloadUp = false;
-    if (fault === 'fail-after') return { installedRevision: unit.snap, error: 'workload failed to start' };
-    if (!this.faults.cannotRun(unit.n, revision)) this.workloadUp(unit);
-    return { installedRevision: unit.snap };
-  }
-
-  /** Invariants at the moment a unit's snap is refreshed. */
-  private checkRefreshAllowed(unit: UnitState, event: RefreshEvent): void {
-    const bypass = event.kind === 'action' && event.name === 'resume-refresh' && event.params['check-health-of-refreshed-units'] === false;
-    if (bypass) return;
-    const down = this.live().filter((other) => other !== unit && other.everUp && !other.workloadUp);
-    // Refreshing a unit whose workload is already down does not take a second one down.
-    if (down.length > 0 && unit.workloadUp) this.violations.push(`${unit.name} refreshed while ${down.map((u) => u.name).join(', ')} down`);
-    const order = this.live().filter((other) => other.joined || other === unit);
-    const index = order.indexOf(unit);
-    for (const ahead of order.slice(0, index)) {
-      if (ahead.bag[REFRESH_UNIT_KEYS.gate] !== 'true') this.violations.push(`${unit.name} refreshed before ${ahead.name} had its gate`);
-    }
-    const resumed = event.kind === 'action' && event.name === 'resume-refresh';
-    if (confirmationNeeded(this.pause, index) && !resumed) {
-      this.violations.push(`${unit.name} at index ${index} refreshed without resume-refresh (pause ${this.pause})`);
-    }
-  }
-
   /** Checked after every step. */
   checkState(): void {
-    const down = this.live().filter((unit) => unit.everUp && !unit.workloadUp);
-    if (down.length > 1) this.violations.push(`workloads down at once: ${down.map((u) => u.name).join(', ')}`);
+    checkState(this);
   }
 
   /** Time passes: Juju fires update-status on every unit. */
@@ -385,32 +297,3 @@ export class RefreshWorld {
     return this.quiescent() && this.live().every((unit) => unit.snap === this.deployed.snap);
   }
 }
-
-/** What an operator who follows the app status does next; returns whether they did anything. */
-export const followStatus = (world: RefreshWorld, rollBack: boolean): boolean => {
-  const message = world.appStatus?.message ?? '';
-  if (message.startsWith('pause-after-unit-refresh config must be set')) {
-    world.configure('first');
-    return true;
-  }
-  const resume = /run `resume-refresh` on unit (\d+)/.exec(message);
-  if (resume) {
-    const outcome = world.runAction(`${APP}/${resume[1]}`, 'resume-refresh');
-    if (outcome?.status === 'failed' && !outcome.message?.startsWith('Failed to refresh snap')) {
-      world.violations.push(`app status "${message}" named an action that failed: ${outcome.message ?? ''}`);
-    }
-    return true;
-  }
-  const rollback = /`juju refresh --revision (\w+)`/.exec(message);
-  if (rollback && rollBack) {
-    const release = Object.values(RELEASES).find((r) => String(r.revision) === rollback[1]);
-    if (!release) {
-      world.violations.push(`rollback revision ${rollback[1]} is unknown`);
-      return false;
-    }
-    if (release.revision === world.deployed.revision) return false;
-    world.jujuRefresh(release);
-    return true;
-  }
-  return false;
-};
