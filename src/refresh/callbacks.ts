@@ -8,7 +8,7 @@ import { ETCD_SERVICE } from '../etcd/paths.js';
 import { readPinnedSnap } from '../etcd/pinned-snap.js';
 import { runPreRefreshChecks } from './pre-refresh-checks.js';
 import { clusterVersionRefusal } from './compat.js';
-import { prepareDowngrade } from './downgrade.js';
+import { cancelDowngrade, prepareDowngrade } from './downgrade.js';
 import { judgeGateHealth, type GateFacts } from './gate-health.js';
 import { refreshConfigFile } from '../cluster/running-member.js';
 import { installedRevision } from '../etcd/snap.js';
@@ -178,6 +178,7 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
       const c = await clusterClient(scope);
       const pinned = await readPinnedSnap(scope.model.context.charmDir, await scope.effects.architecture());
       const target = pinned.ok && pinned.snap.revision === revision ? pinned.snap.workload : undefined;
+      let enabledDowngrade = false;
       if (c !== undefined && target !== undefined) {
         // A minor downgrade goes through etcd's own protocol first; a rollback cancels it.
         const downgrade = await prepareDowngrade(
@@ -197,6 +198,7 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
           else notes.refusal = downgrade.refused;
           throw new RefreshRefusedError('waiting' in downgrade ? downgrade.waiting : downgrade.refused);
         }
+        enabledDowngrade = downgrade.enabled;
         const refusal = clusterVersionRefusal(target, await clusterVersion(c.client, c.endpoints));
         if (refusal !== undefined) {
           notes.refusal = refusal;
@@ -219,6 +221,14 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
       try {
         await snap.refresh(snapName, revision);
         await snap.hold(snapName);
+      } catch (error) {
+        // This unit stays on the newer etcd: a downgrade it enabled would be left with no unit carrying it out
+        // (a rollback never refreshes this unit again), holding the cluster version one minor low.
+        if (enabledDowngrade && c !== undefined) {
+          scope.log.warn('the snap refresh failed: cancelling the etcd downgrade this unit enabled');
+          await cancelDowngrade(c.client).catch((cancelError: unknown) => scope.log.warn(`could not cancel the etcd downgrade: ${String(cancelError)}`));
+        }
+        throw error;
       } finally {
         // Whatever happened, etcd runs again (on the old revision if the refresh failed).
         const relation = await scope.peer();

@@ -88,7 +88,8 @@ export interface DowngradeIO {
 }
 
 export type DowngradeOutcome =
-  | { readonly ok: true }
+  /** `enabled`: this call enabled etcd's downgrade (so it is this unit's to cancel if its refresh fails). */
+  | { readonly ok: true; readonly enabled: boolean }
   /** etcd refused (nothing was stopped): the text quotes etcd. */
   | { readonly ok: false; readonly refused: string }
   /** etcd accepted but has not got there within the deadline: retry later. */
@@ -126,10 +127,10 @@ export async function prepareDowngrade(io: DowngradeIO, target: string, timeoutM
   for (;;) {
     const step = downgradeStep(await readFacts(io, target));
     try {
-      if (step.kind === 'none') return { ok: true };
+      if (step.kind === 'none') return { ok: true, enabled: enabledHere };
       if (step.kind === 'cancel') {
         // Once: a member restarted into a 3.5-led cluster may still report the downgrade etcd has ended.
-        if (cancelled) return { ok: true };
+        if (cancelled) return { ok: true, enabled: enabledHere };
         cancelled = true;
         io.log(`cancelling the etcd downgrade: this unit goes back to etcd ${target}`);
         await cancel(io.client);
@@ -162,6 +163,11 @@ export async function prepareDowngrade(io: DowngradeIO, target: string, timeoutM
     }
     await io.sleep(1000);
   }
+}
+
+/** Cancels etcd's downgrade; none enabled is not an error. */
+export async function cancelDowngrade(client: EtcdApi): Promise<void> {
+  await cancel(client);
 }
 
 async function cancel(client: EtcdApi): Promise<void> {

@@ -75,7 +75,7 @@ function io(client: EtcdApi) {
 describe('prepareDowngrade against a cluster', () => {
   it('validates and enables once, then lets the unit go when the cluster and storage version dropped', async () => {
     const c = scriptedCluster();
-    expect(await prepareDowngrade(io(c.client), '3.5.30', 60_000)).toEqual({ ok: true });
+    expect(await prepareDowngrade(io(c.client), '3.5.30', 60_000)).toEqual({ ok: true, enabled: true });
     expect(c.calls).toEqual([
       ['VALIDATE', '3.5'],
       ['ENABLE', '3.5'],

@@ -108,6 +108,21 @@ describe('3.5 -> 3.6', () => {
     expect(world.appStatus).toEqual({ status: 'active', message: '' });
   });
 
+  it('a snap refresh that fails after this unit enabled the downgrade cancels it: the cluster version returns to 3.6', async () => {
+    await deployed(BUILDS.etcd3613);
+    const highest = world.unit(2);
+    highest.snap.refresh = async () => {
+      throw new Error('error: cannot refresh "charmed-etcd": store unreachable');
+    };
+    await world.refreshCharm(BUILDS.etcd3530, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.6.13', '3.6.13', '3.6.13']);
+    const ops = world.cluster.calls.filter((c) => c.op === 'downgrade').map((c) => c.args[0]);
+    expect(ops.indexOf('CANCEL')).toBeGreaterThan(ops.indexOf('ENABLE'));
+    expect(world.cluster.downgradeTarget).toBeUndefined();
+    expect(world.cluster.clusterVersion).toBe('3.6');
+  });
+
   it('3.5 -> 3.4 stays refused (etcd: no rolling downgrade from 3.5 with auth on), before any member stops even when forced', async () => {
     await deployed(BUILDS.etcd3530);
     expect(world.cluster.clusterVersion).toBe('3.5');

@@ -56,10 +56,12 @@ export const performEffect = (world: RefreshWorld, unit: UnitState, event: Refre
 
 const refreshSnap = (world: RefreshWorld, unit: UnitState, event: RefreshEvent, revision: string, install: boolean): Performed => {
   const result = (snapRefresh: SnapRefreshResult, refused?: string): Performed => ({ effects: { snapRefresh }, refused });
+  let enabledHere = false;
   if (!install) {
     checkRefreshAllowed(world, unit, event);
     const answering = world.members().some((m) => m.up);
-    const refusal = prepareMinorChange(world.etcd, workloadOfSnap(revision), answering);
+    const { refusal, enabled } = prepareMinorChange(world.etcd, workloadOfSnap(revision), answering);
+    enabledHere = enabled;
     if (refusal !== undefined) {
       world.trace.push(`${unit.name} refused snap ${unit.snap} -> ${revision}: ${refusal}`);
       return result({ installedRevision: unit.snap, error: refusal }, refusal);
@@ -69,6 +71,8 @@ const refreshSnap = (world: RefreshWorld, unit: UnitState, event: RefreshEvent, 
   const fault = world.faults.snapRefresh();
   world.trace.push(`${unit.name} ${install ? 'install' : 'refresh'} snap ${unit.snap} -> ${revision} (${fault}) etcd ${world.etcd.key()}`);
   if (fault === 'fail-before') {
+    // The charm cancels a downgrade it enabled for a refresh that did not happen (src/refresh/callbacks.ts).
+    if (enabledHere) world.etcd.downgradeTo = undefined;
     if (unit.snap !== null && canRun(world, unit, unit.snap)) startWorkload(world, unit);
     return result({ installedRevision: unit.snap, error: 'snap refresh failed' });
   }

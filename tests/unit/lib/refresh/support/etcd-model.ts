@@ -61,10 +61,13 @@ const version = (minor: number): string => `3.${minor}.0`;
  * What the charm's refreshSnap does before it stops etcd (src/refresh/callbacks.ts):
  * brings etcd's downgrade where this unit may go to etcd `target`, then refuses
  * when the cluster version would not let `target` start. Returns the refusal
- * (nothing was stopped) or undefined. `answering`: some member answers.
+ * (nothing was stopped) or undefined, and whether this call enabled the
+ * downgrade (the charm cancels it if the snap refresh then fails). `answering`:
+ * some member answers.
  */
-export const prepareMinorChange = (etcd: EtcdCluster, target: string, answering: boolean): string | undefined => {
+export const prepareMinorChange = (etcd: EtcdCluster, target: string, answering: boolean): { readonly refusal: string | undefined; readonly enabled: boolean } => {
   let cancelled = false;
+  let enabled = false;
   for (let round = 0; round < 4; round += 1) {
     const step = downgradeStep({
       target,
@@ -83,12 +86,13 @@ export const prepareMinorChange = (etcd: EtcdCluster, target: string, answering:
     if (step.kind === 'enable') {
       const to = Number(step.version.split('.')[1]);
       // etcd's `downgrade validate`: only to one minor below the cluster version.
-      if (to !== etcd.minor - 1) return `Cannot refresh to etcd ${target}: etcd says invalid downgrade target`;
+      if (to !== etcd.minor - 1) return { refusal: `Cannot refresh to etcd ${target}: etcd says invalid downgrade target`, enabled };
       etcd.downgradeTo = to;
       etcd.minor = to;
+      enabled = true;
       continue;
     }
     throw new Error(`model: etcd lowers the cluster version and migrates storage at once, so '${step.kind}' cannot happen`);
   }
-  return clusterVersionRefusal(target, answering ? version(etcd.minor) : undefined);
+  return { refusal: clusterVersionRefusal(target, answering ? version(etcd.minor) : undefined), enabled };
 };

@@ -14,8 +14,8 @@ export const KNOWN_ISSUES = {
    */
   'minor-skip': 'a unit on an interim minor refreshed two minors down',
   /**
-   * refreshSnap enables etcd's downgrade before it stops etcd; when the unit then
-   * does not go down (the snap refresh fails, or the unit is removed) and the
+   * refreshSnap enables etcd's downgrade before it stops etcd. If the snap refresh
+   * then fails it cancels it; but when the unit that enabled it is removed and the
    * operator rolls back, no unit refreshes to the newer minor again, so nothing
    * cancels it: the cluster version stays one minor low, and the charm's gate
    * (cluster version = lowest member's) stays shut, until the next refresh.
