@@ -9,7 +9,7 @@ import type { ProvidedCertificate } from './tls-certificates-v4.js';
 import type { Offered } from './phase.js';
 import { issuedBy, parseCertificate, parseCsr, publicKeyOfPrivateKey, splitPemBlocks, type CertificateRequestAttributes } from './x509.js';
 
-export type OfferCheck = { readonly ok: true; readonly offered: Offered & { readonly intermediates: readonly string[]; readonly notAfter: Date } } | { readonly ok: false; readonly reason: string };
+export type OfferCheck = { readonly ok: true; readonly offered: Offered & { readonly intermediates: readonly string[]; readonly notBefore: Date; readonly notAfter: Date } } | { readonly ok: false; readonly reason: string };
 
 export function checkOffer(provided: ProvidedCertificate, privateKeyPem: string, wanted: CertificateRequestAttributes, now: Date): OfferCheck {
   let leaf: ReturnType<typeof parseCertificate>;
@@ -36,7 +36,7 @@ export function checkOffer(provided: ProvidedCertificate, privateKeyPem: string,
   }
   if (leaf.notBefore > now) return { ok: false, reason: `the certificate is not valid before ${leaf.notBefore.toISOString()}` };
   if (leaf.notAfter <= now) return { ok: false, reason: `the certificate expired at ${leaf.notAfter.toISOString()}` };
-  return { ok: true, offered: { certificate: leaf.pem, ca: ca.pem, intermediates, notAfter: leaf.notAfter } };
+  return { ok: true, offered: { certificate: leaf.pem, ca: ca.pem, intermediates, notBefore: leaf.notBefore, notAfter: leaf.notAfter } };
 }
 
 /** Canonical's expiry warning: `openssl x509 -checkend 86400` on the certificate, i.e. it ends within a day. */

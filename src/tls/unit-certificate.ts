@@ -11,7 +11,7 @@ import { unitPrivateKey, type KeySecrets } from './private-key.js';
 import { matchesRequest } from './request.js';
 import { certificateFor, readProvidedCertificates, readRequestedCsrs, requestDatabag } from './tls-certificates-v4.js';
 import { renewalTime, trackCertificate, trackingDigest } from './renewal.js';
-import { createCsr, parseCertificate, parseCsr, publicKeyOfPrivateKey, type CertificateRequestAttributes } from './x509.js';
+import { createCsr, parseCsr, publicKeyOfPrivateKey, type CertificateRequestAttributes } from './x509.js';
 
 export type CertificateAnswer =
   | { readonly kind: 'bad-key'; readonly reason: string }
@@ -68,8 +68,8 @@ export async function requestCertificate(input: CertificateRequestInput): Promis
   // Tracked once per certificate: the secret and the digest in the peer record commit together.
   const digest = trackingDigest(csr, provided.certificate);
   if (digest === input.tracked) return answer;
-  const leaf = parseCertificate(provided.certificate);
-  const expire = renewalTime(leaf.notBefore, leaf.notAfter, provided.recommended_expiry_notification_time ?? undefined, input.now);
+  const { notBefore, notAfter } = checked.offered;
+  const expire = renewalTime(notBefore, notAfter, provided.recommended_expiry_notification_time ?? undefined, input.now);
   await trackCertificate(input.secrets, input.unitNumber, { csr, certificate: provided.certificate }, expire);
   return { ...answer, tracked: digest };
 }
