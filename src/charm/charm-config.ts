@@ -56,19 +56,17 @@ export function parseCharmConfig(raw: Readonly<Record<string, unknown>>): CharmC
     else problems.push(`${option} must be a secret URI (secret:...), got ${JSON.stringify(raw[option])}`);
   }
   const extraSans = typeof raw['certificate-extra-sans'] === 'string' ? raw['certificate-extra-sans'] : '';
-  const sans = parseExtraSans(extraSans, 0);
-  if (!sans.ok) {
-    // Canonical's text first, so the status reads as theirs; the reason after it.
-    const message = `${INVALID_EXTRA_SANS}: ${sans.reason}`;
+  // Canonical's text first, so the status reads as theirs; the reason, then any other problems, after it.
+  const refused = (canonical: string, reason: string): CharmConfigResult => {
+    const message = `${canonical}: ${reason}`;
     return { ok: false, message: problems.length === 0 ? message : `${message}; Invalid config: ${problems.join('; ')}`, errors };
-  }
+  };
+  const sans = parseExtraSans(extraSans, 0);
+  if (!sans.ok) return refused(INVALID_EXTRA_SANS, sans.reason);
   const domains: Partial<Record<DomainOption, string>> = {};
   for (const option of ['peer-certificate-domain', 'client-certificate-domain'] as const) {
     const domain = parseCertificateDomain(typeof raw[option] === 'string' ? raw[option] : '');
-    if (!domain.ok) {
-      const message = `${invalidDomainText(option)}: ${domain.reason}`;
-      return { ok: false, message: problems.length === 0 ? message : `${message}; Invalid config: ${problems.join('; ')}`, errors };
-    }
+    if (!domain.ok) return refused(invalidDomainText(option), domain.reason);
     if (domain.domain !== undefined) domains[option] = domain.domain;
   }
   if (!tuning.ok || problems.length > 0) {
