@@ -23,6 +23,7 @@ import type { UpkeepResult } from './running-member.js';
 import type { MemberRecord } from '../charm/status.js';
 import { STATUS, clusterAppStatus, malformedPeerData, pickStatus } from '../charm/status.js';
 import { restoreGate } from '../backup/restore-gate.js';
+import { cancelOrphanedDowngrade } from '../refresh/orphaned-downgrade.js';
 
 export const CLIENT_PORT_SPEC = '2379/tcp';
 
@@ -158,10 +159,12 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
   let record: HealthRecord | undefined;
   let members: readonly Member[] | undefined;
   let majorityLost = false;
+  let downgradeTarget: string | undefined;
   if (startedNow) {
     const probe = await probeSelf(client, self.clientUrl, snap.revision);
     record = probe.record;
     members = probe.raw.members;
+    downgradeTarget = probe.raw.status?.downgradeTarget;
     if (probe.raw.authFailed === true) {
       // The leader changed the password after this hook read it; its commit wakes this unit again.
       log.info('etcd refused the root password this hook read; waiting for the new one');
@@ -190,6 +193,7 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
 
   if (isLeader && app.clusterState !== undefined && members !== undefined) {
     statuses.push(await leaderMembership({ scope, relation, self, own, app }, peers, client, members, { removeOrphans: isUpdateStatus }));
+    if (!refresh.inProgress) await cancelOrphanedDowngrade(scope, client, downgradeTarget);
     if (desired.ok && desired.password !== undefined) {
       if (!refresh.inProgress) statuses.push(await rotatePassword({ scope, relation, self, own, app }, endpoints, desired.password));
       else if (password !== undefined && password !== desired.password) {

@@ -7,7 +7,8 @@ import { clusterEndpoints } from '../charm/charm-hook.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
 import { readPinnedSnap } from '../etcd/pinned-snap.js';
 import { runPreRefreshChecks } from './pre-refresh-checks.js';
-import { clusterVersionRefusal } from './compat.js';
+import { clusterVersionRefusal, minorSkipRefusal } from './compat.js';
+import { installedEtcdVersion } from './installed-etcd.js';
 import { cancelDowngrade, prepareDowngrade } from './downgrade.js';
 import { judgeGateHealth, type GateFacts } from './gate-health.js';
 import { refreshConfigFile } from '../cluster/running-member.js';
@@ -156,7 +157,8 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
 
     /**
      * Install: `snap install --revision` and hold. Refresh: refuses (stopping
-     * nothing) when the target etcd is older than the cluster version allows;
+     * nothing) when the target etcd is more than one minor from the one this
+     * unit runs, or older than the cluster version allows;
      * otherwise moves raft leadership away, stops and disables etcd, refreshes
      * the snap to `revision` and holds it, re-renders the config, starts and
      * enables etcd (on the old revision if the refresh failed) and waits for it
@@ -179,6 +181,15 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
       const pinned = await readPinnedSnap(scope.model.context.charmDir, await scope.effects.architecture());
       const target = pinned.ok && pinned.snap.revision === revision ? pinned.snap.workload : undefined;
       let enabledDowngrade = false;
+      if (target !== undefined && c?.started === true) {
+        // Before etcd's downgrade is touched: a skipped minor is refused whatever the cluster says.
+        // A member that never started has no data any etcd could misread.
+        const skipped = minorSkipRefusal(await installedEtcdVersion(scope), target);
+        if (skipped !== undefined) {
+          notes.refusal = skipped;
+          throw new RefreshRefusedError(skipped);
+        }
+      }
       if (c !== undefined && target !== undefined) {
         // A minor downgrade goes through etcd's own protocol first; a rollback cancels it.
         const downgrade = await prepareDowngrade(

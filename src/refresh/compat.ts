@@ -92,4 +92,21 @@ export function clusterVersionRefusal(target: string, clusterVersion: string | u
   return `Cannot refresh to etcd ${target}: cluster version is ${clusterVersion ?? 'unknown'}, etcd would not start`;
 }
 
+/**
+ * Why this unit must not refresh from the etcd its installed snap runs
+ * (`installed`) to `target`, or undefined when it may: etcd moves one minor at
+ * a time, up or down. The compatibility check judges a refresh from the
+ * versions it started from, so a `juju refresh` to a third release in the
+ * middle of one (3.6 -> 3.7, then to 3.5) would otherwise take a unit already
+ * on the interim minor two minors at once; etcd 3.5 cannot read what 3.7
+ * wrote. An unknown installed version does not refuse (the cluster-version
+ * and downgrade checks still run). The text is the unit's blocked status. Pure.
+ */
+export function minorSkipRefusal(installed: string | undefined, target: string): string | undefined {
+  const from = installed === undefined ? undefined : parseRelease(installed);
+  const to = parseRelease(target);
+  if (from === undefined || to === undefined || from.major !== to.major || Math.abs(from.minor - to.minor) <= 1) return undefined;
+  return `Cannot refresh to etcd ${target}: this unit runs etcd ${installed}; etcd changes one minor at a time`;
+}
+
 const isMinorTrack = (track: string): boolean => /^\d+\.\d+$/.test(track);

@@ -68,6 +68,20 @@ export function downgradeStep(facts: DowngradeFacts): DowngradeStep {
   return { kind: 'none' };
 }
 
+/**
+ * Whether etcd's enabled downgrade (`downgradeTarget`, as a 3.6+ member reports
+ * it) is one no unit carries out, given the etcd every unit runs once no
+ * refresh is in progress (`running`): it aims below that minor. It is left
+ * behind when the unit that enabled it was removed before a rollback reached
+ * it; etcd would hold the cluster version one minor low (and the refresh gate
+ * shut) until the next refresh. Pure.
+ */
+export function orphanedDowngrade(downgradeTarget: string | undefined, running: string | undefined): boolean {
+  const aim = mm(downgradeTarget);
+  const runs = mm(running);
+  return aim !== undefined && runs !== undefined && aim.major === runs.major && aim.minor < runs.minor;
+}
+
 /** etcd's refusal text without its `etcdserver: ` prefix (status texts are short). */
 export const etcdSays = (error: EtcdServerError): string => error.serverMessage.replace(/^etcdserver: /, '');
 

@@ -76,10 +76,15 @@ export async function withWriter(
     await writer.waitForMore(20);
     await body(writer);
     await writer.waitForMore(20);
-  } finally {
-    const report = await writer.stop();
-    const verdict = await writer.verify(clientUrls(await model.status()));
-    expect(report.acknowledged, JSON.stringify(report.failures)).toBeGreaterThan(0);
-    expect(verdict.lost, `acknowledged writes missing: ${JSON.stringify(verdict.endpoints)}`).toEqual([]);
+  } catch (error) {
+    // The body's failure is the one to report; the writes are checked too, but a
+    // member down at that moment must not hide why the body failed.
+    await writer.stop();
+    const verdict = await writer.verify(clientUrls(await model.status())).catch((e: unknown) => `not verified: ${String(e)}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n(writes after the failure: ${JSON.stringify(verdict)})`, { cause: error });
   }
+  const report = await writer.stop();
+  const verdict = await writer.verify(clientUrls(await model.status()));
+  expect(report.acknowledged, JSON.stringify(report.failures)).toBeGreaterThan(0);
+  expect(verdict.lost, `acknowledged writes missing: ${JSON.stringify(verdict.endpoints)}`).toEqual([]);
 }

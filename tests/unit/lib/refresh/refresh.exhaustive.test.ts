@@ -10,8 +10,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { REFRESH_UNIT_KEYS } from '../../../../lib/refresh/constants.js';
-import { assertClean, explore, noteKnown, type Exploration, type Node, type Root } from './support/explore.js';
-import { KNOWN_ISSUES, type KnownIssue } from './support/known-issues.js';
+import { assertClean, explore, type Exploration, type Node, type Root } from './support/explore.js';
 import { deploy, finish } from './support/operator.js';
 import { minorOfSnap, RELEASES } from './support/releases.js';
 import { stateKey } from './support/state-key.js';
@@ -40,10 +39,8 @@ const SITUATIONS = {
 
 const minors = (n: Node): Set<number> => new Set(n.world.live().flatMap((u) => (u.snap === null ? [] : [minorOfSnap(u.snap)])));
 
-type Known = Map<KnownIssue, { count: number; path: string[]; detail: string }>;
-
 /** The operator follows the status until complete, from every `stride`-th deepest state (a fixed sample). */
-const finishSample = (result: Exploration, known: Known): number => {
+const finishSample = (result: Exploration): number => {
   const stride = Math.max(1, Math.ceil(result.deepest.length / FINISH_SAMPLE));
   let finished = 0;
   for (let i = 0; i < result.deepest.length; i += stride) {
@@ -52,7 +49,6 @@ const finishSample = (result: Exploration, known: Known): number => {
     world.trace.length = 0;
     finish(world);
     assertClean(world, node.path, 'reached, then the operator followed the status until complete, from the state reached');
-    noteKnown(world, node.path, known);
     finished += 1;
   }
   return finished;
@@ -66,17 +62,13 @@ describe('refresh core over every interleaving to a bounded depth (2 and 3 units
     const result = explore(roots(size), depth, (node) => {
       for (const [name, holds] of Object.entries(SITUATIONS)) if (holds(node)) seen.set(name, (seen.get(name) ?? 0) + 1);
     });
-    const known = new Map(result.known);
-    const finished = finishSample(result, known);
+    const finished = finishSample(result);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
       `${size} units: ${result.states} distinct states checked to depth ${result.levels.length - 1} ` +
         `(new per level: ${result.levels.join(', ')}); finish() from ${finished} of the ${result.deepest.length} deepest; ${seconds} s\n` +
         Object.keys(SITUATIONS).map((name) => `  ${name}: ${seen.get(name) ?? 0} states`).join('\n'),
     );
-    for (const [issue, hit] of known) {
-      console.log(`  known issue '${issue}' (${KNOWN_ISSUES[issue]}): ${hit.count} times; first: ${hit.detail}, by\n    ${hit.path.join('\n    ')}`);
-    }
     // The depth is reached (nothing ran dry) and the counts are far from what a broken enumerator gives.
     expect(result.levels.length - 1).toBe(depth);
     if (depth >= 3) expect(result.states).toBeGreaterThan(100);

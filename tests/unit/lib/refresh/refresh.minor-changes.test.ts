@@ -1,8 +1,9 @@
 /**
  * The refresh model across etcd minors, one scenario at a time: what the
  * explorations rely on (an upgrade, a downgrade, a rollback half-way through
- * one, a refused skip), and the two known charm-side issues (known-issues.ts),
- * asserted as still reached so that a fix shows here.
+ * one, a refused skip), and the two charm-side gaps the exhaustive exploration
+ * found, closed: a third release mid-refresh that would skip a minor, and a
+ * downgrade left enabled by a removed unit.
  */
 import { describe, expect, test } from 'vitest';
 import { apply } from './support/moves.js';
@@ -12,7 +13,6 @@ import type { RefreshWorld } from './support/world.js';
 
 const snaps = (world: RefreshWorld): (string | null)[] => world.live().map((unit) => unit.snap);
 const clean = (world: RefreshWorld): void => expect(world.violations, describeWorld(world)).toEqual([]);
-const issues = (world: RefreshWorld): string[] => world.known.map((hit) => hit.issue);
 
 /** Steps the highest unit until its snap refresh has been attempted. */
 const refreshHighest = (world: RefreshWorld, fault?: 'fail-before'): void => {
@@ -63,7 +63,6 @@ describe('refresh across etcd minors', () => {
     world.jujuRefresh(RELEASES.E);
     finish(world);
     clean(world);
-    expect(world.known).toEqual([]);
     expect(snaps(world)).toEqual([RELEASES.E.snap, RELEASES.E.snap, RELEASES.E.snap]);
     expect(world.etcd.key()).toBe('6/-');
   });
@@ -77,22 +76,28 @@ describe('refresh across etcd minors', () => {
     const highest = world.live()[0]!;
     expect(highest.snap).toBe(RELEASES.B.snap);
     expect(highest.workloadUp).toBe(true);
-    expect(highest.refusal).toMatch(/^Cannot refresh to etcd 3\.7\.0: cluster version is 3\.5/);
+    expect(highest.refusal).toBe('Cannot refresh to etcd 3.7.0: this unit runs etcd 3.5.30; etcd changes one minor at a time');
     finish(world); // the operator sees the blocked unit and rolls back
     clean(world);
     expect(snaps(world)).toEqual([RELEASES.B.snap, RELEASES.B.snap]);
   });
 });
 
-describe('known charm-side issues, still reached (when one fails, remove it and its known-issues.ts entry)', () => {
-  test("minor-skip: mid-refresh 3.6 -> 3.7, a refresh to 3.5 takes the unit on 3.7 straight to 3.5", () => {
+describe('gaps the exhaustive exploration found, closed', () => {
+  test('mid-refresh 3.6 -> 3.7, a refresh to 3.5 is refused on the unit already on 3.7; the operator rolls back to 3.6', () => {
     const world = deploy(2, RELEASES.E);
     world.jujuRefresh(RELEASES.F);
     refreshHighest(world); // the first unit refreshes on its own: now on 3.7
     world.jujuRefresh(RELEASES.B); // judged from the originals (3.6.13 -> 3.5.30: a supported downgrade)
-    finish(world);
+    world.drain();
+    const highest = world.live()[0]!;
+    expect(highest.snap).toBe(RELEASES.F.snap);
+    expect(highest.workloadUp).toBe(true);
+    expect(highest.refusal).toBe('Cannot refresh to etcd 3.5.30: this unit runs etcd 3.7.0; etcd changes one minor at a time');
+    expect(world.etcd.key()).toBe('6/-'); // refused before etcd's downgrade was touched
+    finish(world); // the operator sees the blocked unit and rolls back to the original 3.6
     clean(world);
-    expect(issues(world)).toContain('minor-skip');
+    expect(snaps(world)).toEqual([RELEASES.E.snap, RELEASES.E.snap]);
   });
 
   test('a snap refresh that fails after the unit enabled the etcd downgrade cancels it, so a rollback completes clean', () => {
@@ -104,17 +109,19 @@ describe('known charm-side issues, still reached (when one fails, remove it and 
     finish(world);
     clean(world);
     expect(snaps(world)).toEqual([RELEASES.E.snap, RELEASES.E.snap]);
-    expect(issues(world)).toEqual([]);
   });
 
-  test('downgrade-left-enabled: the downgraded unit is removed before the rollback reaches it', () => {
+  test('the downgraded unit is removed before the rollback reaches it: the leader cancels the downgrade no unit carries out', () => {
     const world = deploy(3, RELEASES.E);
     world.jujuRefresh(RELEASES.C); // a 3.5 release whose workload never starts
     refreshHighest(world);
+    expect(world.etcd.key()).toBe('5/5');
     world.jujuRefresh(RELEASES.E);
     world.removeUnit(world.live()[0]!.name);
     finish(world);
-    clean(world);
-    expect(issues(world)).toEqual(['downgrade-left-enabled']);
+    clean(world); // finish() counts a downgrade left enabled once every member is up as a violation
+    expect(snaps(world)).toEqual([RELEASES.E.snap, RELEASES.E.snap]);
+    expect(world.trace.some((line) => line.includes('cancelled an etcd downgrade no unit carries out')), describeWorld(world)).toBe(true);
+    expect(world.etcd.key()).toBe('6/-');
   });
 });

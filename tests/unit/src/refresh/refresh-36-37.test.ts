@@ -198,7 +198,57 @@ describe('3.6 -> 3.7', () => {
     await world.refreshCharm(BUILDS.etcd3423);
     await world.action(2, 'force-refresh-start', { 'check-compatibility': false });
     await world.hook(2, 'update-status');
-    expect(world.unit(2).unitStatus).toEqual({ status: 'blocked', message: 'Cannot refresh to etcd 3.4.23: cluster version is 3.6.0, etcd would not start' });
+    expect(world.unit(2).unitStatus).toEqual({ status: 'blocked', message: 'Cannot refresh to etcd 3.4.23: this unit runs etcd 3.6.16; etcd changes one minor at a time' });
     expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
+  });
+
+  it('mid-refresh 3.6 -> 3.7, a refresh to 3.5 is refused on the unit on 3.7 before anything stops; the rollback to 3.6 completes', async () => {
+    await deployed(BUILDS.etcd3616);
+    await world.refreshCharm(BUILDS.etcd373, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.6.16', '3.6.16', '3.7.3']);
+    const stopsBefore = world.unit(2).snap.calls.filter((c) => c.startsWith('stop')).length;
+    // Judged from the original 3.6.16, 3.5.30 is a supported downgrade; unit 2 would skip 3.6.
+    await world.refreshCharm(BUILDS.etcd3530, [2, 1, 0]);
+    await world.settle();
+    expect(world.unit(2).unitStatus).toEqual({ status: 'blocked', message: 'Cannot refresh to etcd 3.5.30: this unit runs etcd 3.7.3; etcd changes one minor at a time' });
+    expect(world.unit(2).snap.calls.filter((c) => c.startsWith('stop')).length).toBe(stopsBefore);
+    expect(world.cluster.calls.some((c) => c.op === 'downgrade' && c.args[0] === 'ENABLE')).toBe(false);
+    expect(versions()).toEqual(['3.6.16', '3.6.16', '3.7.3']);
+
+    await world.refreshCharm(BUILDS.etcd3616, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
+    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+  });
+});
+
+describe('a downgrade no unit carries out', () => {
+  it('the downgraded unit is removed before the rollback reaches it: the leader cancels the downgrade and the cluster version returns to 3.6', async () => {
+    await deployed(BUILDS.etcd3613);
+    await world.refreshCharm(BUILDS.etcd3530, [2, 1, 0]);
+    await world.settle();
+    expect(revisions()).toEqual(['5', '5', '3']);
+    expect(world.cluster.downgradeTarget).toBe('3.5');
+    // The rollback reaches units 1 and 0 (already on 3.6.13); unit 2, the only one on 3.5, is removed before its turn.
+    await world.refreshCharm(BUILDS.etcd3613, [1, 0]);
+    expect(world.cluster.downgradeTarget).toBe('3.5');
+    await world.removeUnit(2);
+    await world.settle();
+    await world.hook(0, 'update-status');
+    expect(revisions()).toEqual(['5', '5']);
+    expect(world.cluster.calls.filter((c) => c.op === 'downgrade').map((c) => c.args[0])).toEqual(['VALIDATE', 'VALIDATE', 'ENABLE', 'CANCEL']);
+    expect(world.cluster.downgradeTarget).toBeUndefined();
+    expect(world.cluster.clusterVersion).toBe('3.6');
+    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+  });
+
+  it('a downgrade under way is not cancelled: the refresh to 3.5 is in progress', async () => {
+    await deployed(BUILDS.etcd3613);
+    await world.refreshCharm(BUILDS.etcd3530, [2, 1, 0]);
+    await world.settle();
+    await world.hook(0, 'update-status');
+    expect(world.cluster.downgradeTarget).toBe('3.5');
+    expect(world.cluster.calls.some((c) => c.op === 'downgrade' && c.args[0] === 'CANCEL')).toBe(false);
   });
 });

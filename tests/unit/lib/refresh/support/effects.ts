@@ -3,7 +3,7 @@
  * checks, health checks, snap installs and refreshes, like the etcd charm performs
  * them) and the invariants checked as they happen and after every step.
  */
-import { REFRESH_APP_KEYS, REFRESH_UNIT_KEYS } from '../../../../../lib/refresh/constants.js';
+import { REFRESH_UNIT_KEYS } from '../../../../../lib/refresh/constants.js';
 import type { EffectResults, RefreshEvent, RefreshRequest, SnapRefreshResult } from '../../../../../lib/refresh/types.js';
 import { prepareMinorChange } from './etcd-model.js';
 import { minorOfSnap, workloadOfSnap } from './releases.js';
@@ -60,7 +60,7 @@ const refreshSnap = (world: RefreshWorld, unit: UnitState, event: RefreshEvent, 
   if (!install) {
     checkRefreshAllowed(world, unit, event);
     const answering = world.members().some((m) => m.up);
-    const { refusal, enabled } = prepareMinorChange(world.etcd, workloadOfSnap(revision), answering);
+    const { refusal, enabled } = prepareMinorChange(world.etcd, unit.everUp && unit.snap !== null ? workloadOfSnap(unit.snap) : undefined, workloadOfSnap(revision), answering);
     enabledHere = enabled;
     if (refusal !== undefined) {
       world.trace.push(`${unit.name} refused snap ${unit.snap} -> ${revision}: ${refusal}`);
@@ -103,25 +103,12 @@ const checkRefreshAllowed = (world: RefreshWorld, unit: UnitState, event: Refres
   }
 };
 
-/**
- * Known issue 'minor-skip': an interim minor above the refresh's original versions
- * and a target below them (a third release refreshed to mid-refresh).
- */
-const acrossOriginals = (world: RefreshWorld, high: number, low: number): boolean => {
-  const original = world.appBag[REFRESH_APP_KEYS.workloadContainer];
-  if (original === undefined) return false;
-  const minor = minorOfSnap(JSON.parse(original) as string);
-  return high > minor && low < minor;
-};
-
 /** Invariants of a snap refresh the charm let through: etcd takes one minor at a time and must start. */
 const checkMinorChange = (world: RefreshWorld, unit: UnitState, revision: string): void => {
   const to = minorOfSnap(revision);
   // What counts is the minor that wrote the unit's data, not a snap that never ran.
   if (unit.ranMinor !== undefined && Math.abs(to - unit.ranMinor) > 1) {
-    const detail = `${unit.name} refreshed etcd 3.${unit.ranMinor} -> 3.${to}: more than one minor`;
-    if (acrossOriginals(world, unit.ranMinor, to)) world.known.push({ issue: 'minor-skip', detail });
-    else world.violations.push(detail);
+    world.violations.push(`${unit.name} refreshed etcd 3.${unit.ranMinor} -> 3.${to}: more than one minor`);
   }
   if (!world.etcd.mayStart(to)) world.violations.push(`${unit.name} refreshed to etcd 3.${to} on cluster version 3.${world.etcd.minor}: etcd will not start`);
 };
@@ -134,9 +121,5 @@ export const checkState = (world: RefreshWorld): void => {
   // Among members only: a unit added mid-refresh installs its code's snap even where etcd will not let it in.
   const minors = live.filter((unit) => unit.ranMinor !== undefined && unit.snap !== null).map((unit) => minorOfSnap(unit.snap!));
   const [high, low] = [Math.max(...minors), Math.min(...minors)];
-  if (minors.length > 0 && high - low > 1) {
-    const detail = `etcd minors two apart: ${live.map((u) => `${u.name}=${u.snap}`).join(', ')}`;
-    if (acrossOriginals(world, high, low)) world.known.push({ issue: 'minor-skip', detail });
-    else world.violations.push(detail);
-  }
+  if (minors.length > 0 && high - low > 1) world.violations.push(`etcd minors two apart: ${live.map((u) => `${u.name}=${u.snap}`).join(', ')}`);
 };

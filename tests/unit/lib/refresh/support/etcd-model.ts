@@ -6,8 +6,8 @@
  * what the charm ships. Times collapse: etcd's leader moves the cluster version
  * at once, and a member's storage follows a lowered cluster version at once.
  */
-import { clusterVersionRefusal } from '../../../../../src/refresh/compat.js';
-import { downgradeStep } from '../../../../../src/refresh/downgrade.js';
+import { clusterVersionRefusal, minorSkipRefusal } from '../../../../../src/refresh/compat.js';
+import { downgradeStep, orphanedDowngrade } from '../../../../../src/refresh/downgrade.js';
 
 export interface Member {
   readonly minor: number;
@@ -59,13 +59,21 @@ const version = (minor: number): string => `3.${minor}.0`;
 
 /**
  * What the charm's refreshSnap does before it stops etcd (src/refresh/callbacks.ts):
- * brings etcd's downgrade where this unit may go to etcd `target`, then refuses
+ * refuses a target more than one minor from the etcd the unit's snap runs
+ * (`installed`; undefined for a member that never started), brings etcd's downgrade where this unit may go to etcd `target`, then refuses
  * when the cluster version would not let `target` start. Returns the refusal
  * (nothing was stopped) or undefined, and whether this call enabled the
  * downgrade (the charm cancels it if the snap refresh then fails). `answering`:
  * some member answers.
  */
-export const prepareMinorChange = (etcd: EtcdCluster, target: string, answering: boolean): { readonly refusal: string | undefined; readonly enabled: boolean } => {
+export const prepareMinorChange = (
+  etcd: EtcdCluster,
+  installed: string | undefined,
+  target: string,
+  answering: boolean,
+): { readonly refusal: string | undefined; readonly enabled: boolean } => {
+  const skipped = minorSkipRefusal(installed, target);
+  if (skipped !== undefined) return { refusal: skipped, enabled: false };
   let cancelled = false;
   let enabled = false;
   for (let round = 0; round < 4; round += 1) {
@@ -95,4 +103,15 @@ export const prepareMinorChange = (etcd: EtcdCluster, target: string, answering:
     throw new Error(`model: etcd lowers the cluster version and migrates storage at once, so '${step.kind}' cannot happen`);
   }
   return { refusal: clusterVersionRefusal(target, answering ? version(etcd.minor) : undefined), enabled };
+};
+
+/**
+ * The leader's cleanup once no refresh is in progress (src/refresh/orphaned-downgrade.ts):
+ * cancels an enabled downgrade that aims below `running`, the etcd its member runs.
+ * Returns whether it cancelled one.
+ */
+export const cancelOrphanedDowngrade = (etcd: EtcdCluster, running: string): boolean => {
+  if (etcd.downgradeTo === undefined || !orphanedDowngrade(version(etcd.downgradeTo), running)) return false;
+  etcd.downgradeTo = undefined;
+  return true;
 };

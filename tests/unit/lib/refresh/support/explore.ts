@@ -3,7 +3,6 @@
  * distinct state, level by level to a bounded depth. Each new state is checked
  * (the model's invariants) once; a violation fails with the moves that reached it.
  */
-import type { KnownHit, KnownIssue } from './known-issues.js';
 import { apply, describeMove, enabledMoves, follow, rollbackOffered, type Enumeration } from './moves.js';
 import { stateKey } from './state-key.js';
 import type { RefreshWorld } from './world.js';
@@ -35,8 +34,6 @@ export interface Exploration {
   readonly levels: readonly number[];
   /** The states first reached at the deepest level explored. */
   readonly deepest: readonly Node[];
-  /** Known issues reached: how many times, and the first path to each. */
-  readonly known: ReadonlyMap<KnownIssue, { count: number; path: string[]; detail: string }>;
 }
 
 export class Violation extends Error {
@@ -51,20 +48,6 @@ export const assertClean = (world: RefreshWorld, path: Path | undefined, what = 
   if (world.violations.length === 0) return;
   const lines = [...world.violations, `--- ${what} by ---`, ...pathText(path), '--- last trace ---', ...world.trace, `etcd ${world.etcd.key()}`, ...unitLines(world)];
   throw new Violation(lines.join('\n'));
-};
-
-/** Records known-issue hits that `world` gained, then forgets them so children report only their own. */
-export const noteKnown = (
-  world: RefreshWorld,
-  path: Path | undefined,
-  into: Map<KnownIssue, { count: number; path: string[]; detail: string }>,
-): void => {
-  for (const hit of world.known as readonly KnownHit[]) {
-    const seen = into.get(hit.issue);
-    if (seen) seen.count += 1;
-    else into.set(hit.issue, { count: 1, path: pathText(path), detail: hit.detail });
-  }
-  world.known.length = 0;
 };
 
 const idle = (world: RefreshWorld): RefreshWorld => {
@@ -83,7 +66,6 @@ export interface Root {
 /** `observe` sees every distinct state once, the roots included. */
 export const explore = (roots: readonly Root[], maxDepth: number, observe?: (node: Node) => void): Exploration => {
   const visited = new Set<string>();
-  const known = new Map<KnownIssue, { count: number; path: string[]; detail: string }>();
   let frontier: Node[] = [];
   roots.forEach(({ world, moves }, root) => {
     world.checkState();
@@ -121,7 +103,6 @@ export const explore = (roots: readonly Root[], maxDepth: number, observe?: (nod
         const key = `${node.root}:${stateKey(world)}`;
         if (visited.has(key)) continue;
         visited.add(key);
-        noteKnown(world, path, known);
         const child = { world, path, moves: node.moves, root: node.root };
         observe?.(child);
         next.push(child);
@@ -132,5 +113,5 @@ export const explore = (roots: readonly Root[], maxDepth: number, observe?: (nod
     deepest = next;
     frontier = next;
   }
-  return { states: visited.size, levels, deepest, known };
+  return { states: visited.size, levels, deepest };
 };

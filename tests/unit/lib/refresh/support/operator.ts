@@ -66,9 +66,9 @@ export const finish = (world: RefreshWorld): void => {
   for (let round = 0; round < 60; round += 1) {
     world.drain();
     if (world.completed() && world.appStatus === undefined) {
-      // With a member down (a broken unit) etcd cannot end the downgrade yet; with all up it has ended it unless it was left behind.
+      // With a member down (a broken unit) etcd cannot end the downgrade yet; with all up it has ended (or the leader cancelled) it.
       if (world.etcd.downgradeTo !== undefined && world.members().every((m) => m.up)) {
-        world.known.push({ issue: 'downgrade-left-enabled', detail: `etcd downgrade to 3.${world.etcd.downgradeTo} left enabled, every member on ${world.deployed.workload}` });
+        world.violations.push(`etcd downgrade to 3.${world.etcd.downgradeTo} left enabled, every member on ${world.deployed.workload}`);
       }
       return;
     }

@@ -11,11 +11,10 @@ import { decide } from '../../../../../lib/refresh/decide.js';
 import type { LocalFileName } from '../../../../../lib/refresh/constants.js';
 import type { ActionOutcome, EffectResults, RefreshDecision, RefreshEvent, Status } from '../../../../../lib/refresh/types.js';
 import { checkState, performEffect } from './effects.js';
-import { EtcdCluster, type Member } from './etcd-model.js';
+import { cancelOrphanedDowngrade, EtcdCluster, type Member } from './etcd-model.js';
 import type { Faults } from './faults.js';
-import type { KnownHit } from './known-issues.js';
 import { APP, type CharmRev } from './fixtures.js';
-import { minorOfSnap } from './releases.js';
+import { minorOfSnap, workloadOfSnap } from './releases.js';
 import { snapshotOf } from './snapshot.js';
 
 export type QueuedEvent =
@@ -67,8 +66,6 @@ export class RefreshWorld {
   appStatus: Status | undefined;
   etcd: EtcdCluster;
   readonly violations: string[] = [];
-  /** Known charm-side issues reached (known-issues.ts): recorded, not violations. */
-  readonly known: KnownHit[] = [];
   readonly trace: string[] = [];
   private nextNumber = 0;
 
@@ -95,7 +92,6 @@ export class RefreshWorld {
     copy.appStatus = this.appStatus === undefined ? undefined : { ...this.appStatus };
     copy.etcd = this.etcd.clone();
     copy.violations.push(...this.violations);
-    copy.known.push(...this.known);
     copy.trace.push(...this.trace);
     copy.nextNumber = this.nextNumber;
     return copy;
@@ -263,6 +259,11 @@ export class RefreshWorld {
     // Not after a refusal: nothing was stopped, the unit shows why (src/refresh/wiring.ts).
     const failed = decision.snapRefreshFailed && event.kind === 'hook' && refused === undefined;
     if (failed) return true;
+    const inProgress = decision.inProgress !== false || (decision.refreshCompletedThisEvent && this.relationUnits().length > 1);
+    if (unit.name === this.leader && event.kind === 'hook' && !inProgress && unit.workloadUp && cancelOrphanedDowngrade(this.etcd, workloadOfSnap(unit.snap!))) {
+      this.trace.push(`${unit.name} (leader) cancelled an etcd downgrade no unit carries out`);
+      this.settleEtcd();
+    }
     const changed = commit(unit.bag, decision.unitBag) + (unit.name === this.leader ? commit(this.appBag, decision.appBag) : 0) > 0;
     if (changed && unit.joined) {
       for (const other of this.relationUnits()) {
