@@ -4,14 +4,18 @@ import { EtcdMemberNotFoundError } from '../etcd/errors/member-not-found-error.j
 import type { Member } from '../etcd/membership.js';
 import { isSafeToRemoveMember } from '../etcd/membership.js';
 import type { EtcdApi } from '../etcd/api.js';
-import type { CharmHook } from '../charm/charm-hook.js';
+import type { CharmHook, SelfMember } from '../charm/charm-hook.js';
+import { clusterEndpoints } from '../charm/charm-hook.js';
+import { currentPassword, rootCredentials } from '../charm/credentials.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
 import { APP_KEYS, UNIT_KEYS } from '../charm/peers.js';
+import type { AppState, UnitState } from '../charm/peers.js';
 import { installedRevision } from '../etcd/snap.js';
 import { wipeMemberData } from '../etcd/workload.js';
 import { unitNumber } from '../../lib/juju/index.js';
+import type { Relation } from '../../lib/juju/index.js';
 import { unitsMidRefresh } from '../../lib/refresh/index.js';
-import { peerAddress } from '../etcd/config.js';
+import { clientUrl, peerAddress } from '../etcd/config.js';
 import type { RefreshOutcome } from '../refresh/step.js';
 
 /** Removal of this unit's member when the unit goes away. */
@@ -36,14 +40,6 @@ export class UnsafeRemovalError extends Error {
 export async function leaveCluster(scope: CharmHook, refresh: RefreshOutcome): Promise<TeardownResult> {
   const relation = await scope.peer();
   if ((await installedRevision(scope.paths.snapCurrent)) === null) return {};
-  if (refresh.inProgress) {
-    const busy = await unitMidRefresh(scope);
-    if (busy !== undefined) {
-      const message = `Removal waits for unit ${busy} to finish refreshing`;
-      scope.log.warn(`not leaving the cluster yet: ${message}`);
-      return { deferred: message };
-    }
-  }
   const self = await scope.self().catch(() => undefined);
   const app = relation === undefined ? undefined : await scope.app(relation);
   if (relation === undefined || self === undefined || app?.clusterState === undefined) {
@@ -56,7 +52,8 @@ export async function leaveCluster(scope: CharmHook, refresh: RefreshOutcome): P
     return {};
   }
   const peers = await scope.peers(relation);
-  const client = await scope.rootClient(relation, app);
+  const password = await currentPassword(scope.model, app);
+  const client = scope.client(teardownEndpoints(self, peers, app), password === undefined ? undefined : rootCredentials(password));
 
   let members: readonly Member[];
   try {
@@ -71,7 +68,10 @@ export async function leaveCluster(scope: CharmHook, refresh: RefreshOutcome): P
   }
   const own = members.find((m) => m.peerUrls.some((url) => peerAddress(url) === peerAddress(self.peerUrl)));
   if (own === undefined) {
+    // Removed by an earlier hook that then failed (its databag writes were lost): record it now, so
+    // the later teardown hooks, which may no longer see a peer to ask, take the not-started path.
     scope.log.info(`${self.name} is not a cluster member (already removed)`);
+    forgetMembership(relation);
     await stopAndWipe(scope);
     return {};
   }
@@ -79,6 +79,15 @@ export async function leaveCluster(scope: CharmHook, refresh: RefreshOutcome): P
     scope.log.info(`${self.name} is the last member: stopping etcd and clearing the cluster state`);
     await forgetCluster(scope);
     return {};
+  }
+  // Only a member still to be removed waits: shrinking the cluster while another member is not fit is the risk.
+  if (refresh.inProgress) {
+    const busy = await unitMidRefresh(scope);
+    if (busy !== undefined) {
+      const message = `Removal waits for unit ${busy} to finish refreshing`;
+      scope.log.warn(`not leaving the cluster yet: ${message}`);
+      return { deferred: message };
+    }
   }
   const scan = await scanMembers(client, members);
   if (scan.leaderId === undefined) throw new UnsafeRemovalError(`cannot remove ${self.name}: the cluster has no raft leader`);
@@ -88,10 +97,32 @@ export async function leaveCluster(scope: CharmHook, refresh: RefreshOutcome): P
   if (await moveLeadershipAway(client, own.id, members, scan)) scope.log.info(`moved raft leadership away from ${self.name}`);
   await removeWithRetries(scope, client, own.id);
   scope.log.info(`removed ${self.name} (${own.id}) from the cluster`);
-  relation.localUnitData.update({ [UNIT_KEYS.state]: undefined, [UNIT_KEYS.health]: undefined, [UNIT_KEYS.configHash]: undefined });
+  forgetMembership(relation);
   await stopAndWipe(scope);
   return {};
 }
+
+/**
+ * Whom a leaving unit asks: itself and its peers, then every member the leader
+ * published in `cluster_members`. A departing unit's relation-list shrinks
+ * with each relation-departed hook, so in a retried teardown hook it may see
+ * no peer at all, while the members are still there to answer.
+ */
+function teardownEndpoints(self: SelfMember, peers: readonly UnitState[], app: AppState): string[] {
+  const tls = self.clientUrl.startsWith('https:');
+  const published = app.clusterMembers.flatMap((m) => {
+    try {
+      return [clientUrl(new URL(m.peerUrl).hostname, tls)];
+    } catch {
+      return [];
+    }
+  });
+  return [...new Set([...clusterEndpoints(self, peers), ...published])];
+}
+
+/** This unit no longer runs a member: the keys that said it did go. */
+const forgetMembership = (relation: Relation): void =>
+  relation.localUnitData.update({ [UNIT_KEYS.state]: undefined, [UNIT_KEYS.health]: undefined, [UNIT_KEYS.configHash]: undefined });
 
 /** A removal put off until later: the hook shows this and fails, so Juju retries it. */
 export interface TeardownResult {

@@ -137,6 +137,17 @@ export function timeline(m: RefreshModel, sinceIso: string): string {
     .join('\n');
 }
 
+/** The debug log's warnings, errors and hook output since `sinceIso`: why a hook failed, for a test's failure output. */
+export function problems(m: RefreshModel, sinceIso: string): string {
+  const since = Date.parse(sinceIso);
+  const hookOutput = (logger: string): boolean => logger.startsWith('unit.') && !logger.endsWith('.juju-log');
+  return m.sim
+    .debugLog()
+    .filter((l) => Date.parse(l.at) >= since && (/^(WARNING|ERROR|CRITICAL)$/.test(l.level) || hookOutput(l.logger)))
+    .map((l) => `${l.at} ${l.unit} ${l.level} ${l.message.slice(0, 600)}`)
+    .join('\n');
+}
+
 /** When etcd on `unitName` logged `msg` (its own JSON log), at or after `sinceMs`, in order. */
 export function etcdLogTimes(m: RefreshModel, unitName: string, msg: string, sinceMs: number): number[] {
   const file = unitPaths(unitRoot(m.sim.home, unitName)).logFile;

@@ -11,7 +11,7 @@ import { EtcdClient } from '../../../src/etcd/client.js';
 import type { StatusJson } from '../../sim/status.js';
 import { clientUrlOf, jujuLeader, until } from '../support/cluster.js';
 import { rootPassword } from '../support/model-state.js';
-import { createRefreshModel, expectConverged, SNAP_REVISION, timeline, withWriter } from './refresh-model.js';
+import { createRefreshModel, expectConverged, problems, SNAP_REVISION, timeline, withWriter } from './refresh-model.js';
 import type { EtcdVersion, RefreshModel } from './refresh-model.js';
 
 let m: RefreshModel;
@@ -57,8 +57,9 @@ describe('a unit removed in the middle of a refresh', () => {
   beforeEach(() => {
     since = new Date().toISOString();
   });
-  afterEach(() => {
+  afterEach((context) => {
     console.log(timeline(m, since));
+    if (context.task.result?.state === 'fail') console.log(problems(m, since));
   });
 
   it("the Juju leader's unit: leadership moves, the refresh completes on the other units (3.5.16 -> 3.5.30)", { timeout: 420_000 }, async () => {

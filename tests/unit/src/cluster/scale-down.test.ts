@@ -88,4 +88,26 @@ describe('scale down', () => {
     expect(names()).toEqual(['charmed-etcd0', 'charmed-etcd1']);
     expect(world.appBag['cluster_members']).toBe('charmed-etcd0=http://10.0.0.10:2380,charmed-etcd1=http://10.0.0.11:2380');
   });
+
+  it('a departed hook that fails after removing the member: its retry records the removal, so later teardown hooks need no peer', async () => {
+    world = new World();
+    await world.deploy(3);
+    const unit = world.unit(1);
+    const stop = unit.snap.stop.bind(unit.snap);
+    let failures = 1;
+    unit.snap.stop = async (...args: Parameters<typeof stop>) => {
+      if (failures-- > 0) throw new Error('error: cannot perform the following tasks: stop charmed-etcd.etcd (timed out)');
+      return stop(...args);
+    };
+    const first = await world.removeUnit(1);
+    expect(first.exitCode).toBe(1);
+    // The member is gone, but Juju discarded the hook's databag writes: the unit still says it started.
+    expect(names()).toEqual(['charmed-etcd0', 'charmed-etcd2']);
+    expect(unit.bag['state']).toBe('started');
+
+    const retry = await world.removeUnit(1);
+    expect(retry.exitCode, retry.stderr).toBe(0);
+    expect(unit.bag['state']).toBeUndefined();
+    expect(names()).toEqual(['charmed-etcd0', 'charmed-etcd2']);
+  });
 });
