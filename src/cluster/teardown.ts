@@ -51,6 +51,15 @@ export async function leaveCluster(scope: CharmHook, refresh: RefreshOutcome): P
     await stopAndWipe(scope);
     return {};
   }
+  // Only a member that started waits: shrinking the cluster while another member is not fit is the risk.
+  if (refresh.inProgress) {
+    const busy = await unitMidRefresh(scope);
+    if (busy !== undefined) {
+      const message = `Removal waits for unit ${busy} to finish refreshing`;
+      scope.log.warn(`not leaving the cluster yet: ${message}`);
+      return { deferred: message };
+    }
+  }
   const peers = await scope.peers(relation);
   const password = await currentPassword(scope.model, app);
   const client = scope.client(teardownEndpoints(self, peers, app), password === undefined ? undefined : rootCredentials(password));
@@ -79,15 +88,6 @@ export async function leaveCluster(scope: CharmHook, refresh: RefreshOutcome): P
     scope.log.info(`${self.name} is the last member: stopping etcd and clearing the cluster state`);
     await forgetCluster(scope);
     return {};
-  }
-  // Only a member still to be removed waits: shrinking the cluster while another member is not fit is the risk.
-  if (refresh.inProgress) {
-    const busy = await unitMidRefresh(scope);
-    if (busy !== undefined) {
-      const message = `Removal waits for unit ${busy} to finish refreshing`;
-      scope.log.warn(`not leaving the cluster yet: ${message}`);
-      return { deferred: message };
-    }
   }
   const scan = await scanMembers(client, members);
   if (scan.leaderId === undefined) throw new UnsafeRemovalError(`cannot remove ${self.name}: the cluster has no raft leader`);

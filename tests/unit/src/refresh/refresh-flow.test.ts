@@ -273,7 +273,7 @@ describe('during a refresh', () => {
     expect(world.cluster.isRunning('charmed-etcd1')).toBe(false);
 
     const removal = await world.run(0, (ctx, rel) => ctx.on.relationDeparted(rel, { remoteUnit: 1, departingUnit: 'charmed-etcd/0' }));
-    expect(removal.exitCode).toBe(1);
+    expect(removal.exitCode, removal.stderr).toBe(1);
     expect(removal.state.unitStatus).toEqual({ status: 'waiting', message: 'Removal waits for unit 2 to finish refreshing' });
     expect(world.cluster.list()).toHaveLength(3);
   });
