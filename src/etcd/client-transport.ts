@@ -1,5 +1,6 @@
 /**
- * How the charm's own client reaches members: plain fetch for http members,
+ * How the charm's own client reaches members: node:http for http members
+ * (http-fetch.ts: the global fetch would load undici in every hook),
  * etcd's gRPC API with the unit's client certificate for https ones (see
  * grpc/gateway-over-grpc.ts for why not the gateway). The certificate files
  * are read, and the gRPC code loaded, only at the first https request, so a
@@ -8,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { TlsFiles } from './config.js';
 import type { FetchLike } from './gateway.js';
+import { httpFetch } from './http-fetch.js';
 
 export function clientTransport(files: TlsFiles): FetchLike {
   let secure: Promise<FetchLike> | undefined;
@@ -17,7 +19,7 @@ export function clientTransport(files: TlsFiles): FetchLike {
     return gatewayOverGrpc({ ca, cert, key });
   };
   return async (input, init) => {
-    if (!input.startsWith('https:')) return fetch(input, init);
+    if (!input.startsWith('https:')) return httpFetch(input, init);
     try {
       secure ??= load();
       return await (await secure)(input, init);

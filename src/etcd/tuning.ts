@@ -1,3 +1,4 @@
+import { parseGoDuration } from '../../lib/units/go-duration.js';
 import { z } from 'zod';
 
 /**
@@ -64,11 +65,10 @@ function parseQuota(raw: unknown): number | 'auto' | undefined {
   return match === null || unit === undefined ? undefined : Number(match[1]) * unit;
 }
 
-/** Periodic retention: hours and/or minutes (`1h`, `30m`, `1h30m`); returns minutes. */
+/** Periodic retention: a Go duration of whole minutes (`1h`, `30m`, `1h30m`, as etcd parses it); returns minutes. */
 function periodicMinutes(text: string): number | undefined {
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?$/.exec(text);
-  if (match === null || (match[1] === undefined && match[2] === undefined)) return undefined;
-  return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
+  const ms = parseGoDuration(text);
+  return ms === undefined || ms % 60_000 !== 0 ? undefined : ms / 60_000;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Parsing of CLI input the way juju does it: durations, `k=v` action params, typed config values. */
 import yaml from 'js-yaml';
+import { parseGoDuration } from '../../lib/units/go-duration.js';
 import type { CharmConfigOption, ConfigValue } from '../../lib/juju/testing/fake-juju/model.js';
 
 /** Bad input from the user; the CLI prints `ERROR <message>` and exits 2. */
@@ -7,16 +8,15 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /**
- * `500ms`, `10s`, `5m`, `1h`, or a bare number of seconds → milliseconds.
- * Throws {@link InputError} for anything else.
+ * A Go duration (`500ms`, `10s`, `5m`, `1h30m`) or a bare number of seconds →
+ * whole milliseconds. Throws {@link InputError} for anything else.
  */
 export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match?.[1]) throw new InputError(`invalid duration ${JSON.stringify(text)} (expected e.g. 500ms, 10s, 5m)`);
-  return Math.round(Number(match[1]) * (UNITS[match[2] ?? 's'] ?? 1000));
+  const trimmed = text.trim();
+  const ms = /^\d+(?:\.\d+)?$/.test(trimmed) ? Number(trimmed) * 1000 : parseGoDuration(trimmed);
+  if (ms === undefined) throw new InputError(`invalid duration ${JSON.stringify(text)} (expected e.g. 500ms, 10s, 5m)`);
+  return Math.round(ms);
 }
 
 /** Splits `k=v` at the first `=`. Throws {@link InputError} when there is no `=` or no key. */

@@ -15,7 +15,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import type { FetchLike } from '../gateway.js';
+import type { FetchLike, GatewayResponse } from '../gateway.js';
 import { tlsFetch, type ClientTlsMaterial } from '../tls-fetch.js';
 import { ETCD_RPC_PROTO, GATEWAY_ROUTES } from './rpc-schema.js';
 
@@ -38,7 +38,11 @@ const schema = (): protobuf.Root => (root ??= protobuf.parse(ETCD_RPC_PROTO, { k
 /** grpc-gateway's HTTP status for each gRPC code (runtime.HTTPStatusFromCode). */
 const HTTP_STATUS: Readonly<Record<number, number>> = { 1: 499, 2: 500, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429, 9: 400, 10: 409, 11: 400, 12: 501, 13: 500, 14: 503, 15: 500, 16: 401 };
 
-const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+/** A plain answer, not a Response: undici's classes would load undici in the hook. */
+const json = (status: number, body: unknown): GatewayResponse => {
+  const text = JSON.stringify(body);
+  return { status, text: () => Promise.resolve(text) };
+};
 
 export function gatewayOverGrpc(material: ClientTlsMaterial): FetchLike {
   const https = tlsFetch(material);
@@ -57,7 +61,7 @@ export function gatewayOverGrpc(material: ClientTlsMaterial): FetchLike {
     if (unknown.length > 0) throw new TypeError(`${url.pathname}: fields ${unknown.join(', ')} are not in ${requestType.name}`);
     const message = requestType.fromObject(body);
     const metadata = new grpc.Metadata();
-    const token = new Headers(init.headers).get('authorization');
+    const token = (init.headers as Record<string, string> | undefined)?.['authorization'];
     if (token) metadata.set('token', token);
     // One channel per call: a hook is short, and an open channel would keep the hook's process alive.
     const client = new grpc.Client(`${url.hostname}:${url.port || '2379'}`, credentials);

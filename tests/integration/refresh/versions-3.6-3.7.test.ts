@@ -80,7 +80,7 @@ describe('refreshes to and within etcd 3.6, and on to 3.7', () => {
     expect(forced.results['result']).toBe('Refresh started. Failed to refresh unit 2. Unit 2 will retry refresh on the next Juju event');
     const refused = await settle(model, (s) => s.units[UNITS[2]!]?.['workload-status'] === 'blocked');
     expect(refused.units[UNITS[2]!]).toMatchObject({
-      message: 'Cannot refresh to etcd 3.4.23: cluster version is 3.6.0, etcd would not start',
+      message: 'Cannot refresh to etcd 3.4.23: this unit runs etcd 3.6.13; etcd changes one minor at a time',
       'etcd-version': '3.6.13',
     });
     expect(etcdVersions(refused)).toEqual(['3.6.13', '3.6.13', '3.6.13']);

@@ -14,7 +14,7 @@ describe('config options', () => {
     [{ 'election-timeout': 500 }, 'Invalid config: election-timeout must be at least 10 × heartbeat-interval (1000 ms), got 500'],
     [{ 'quota-backend-bytes': 'lots' }, 'Invalid config: quota-backend-bytes must be "auto" or a size in bytes such as 2147483648 or "2GiB"'],
     [{ 'auto-compaction-mode': 'hourly' }, 'Invalid config: auto-compaction-mode must be "periodic" or "revision", got "hourly"'],
-    [{ 'auto-compaction-retention': '0' }, 'Invalid config: auto-compaction-retention must be a duration in hours and/or minutes such as "1h" or "30m" when auto-compaction-mode is periodic'],
+    [{ 'auto-compaction-retention': '0' }, 'Invalid config: auto-compaction-retention must not be zero: that would turn compaction off'],
   ])('an invalid value %j blocks, naming the option and the rule, and restarts nothing', async (change, message) => {
     world = new World();
     await world.deploy(2);

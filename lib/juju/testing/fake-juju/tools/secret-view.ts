@@ -1,4 +1,5 @@
 /** How one hook sees secrets: the snapshot plus this hook's pending adds, updates, grants and removals. */
+import { parseGoDuration } from '../../../../units/go-duration.js';
 import { latestRevision } from '../model.js';
 import type { RotatePolicy, SecretGrant, SecretModel } from '../model.js';
 import type { HookScope } from '../scope.js';
@@ -74,15 +75,10 @@ export const parseRotate = (text: string): RotatePolicy => {
   return text as RotatePolicy;
 };
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /** A Go duration (`24h`, `1h30m`) from `now`, or an RFC 3339 time. Throws UsageError otherwise. */
 export const parseExpire = (text: string, now: string): string => {
-  if (/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(text)) {
-    let ms = 0;
-    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(m[1]) * (UNIT_MS[m[2] as string] ?? 0);
-    return new Date(Date.parse(now) + ms).toISOString();
-  }
+  const ms = parseGoDuration(text);
+  if (ms !== undefined) return new Date(Date.parse(now) + ms).toISOString();
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/.test(text)) return new Date(text).toISOString();
   throw usage(`expire time or duration ${JSON.stringify(text)} not valid`);
 };
