@@ -7,7 +7,8 @@ import { clusterEndpoints } from '../charm/charm-hook.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
 import { readPinnedSnap } from '../etcd/pinned-snap.js';
 import { runPreRefreshChecks } from './pre-refresh-checks.js';
-import { clusterVersionRefusal, minorSkipRefusal } from './compat.js';
+import { clusterVersionRefusal, minorSkipRefusal, upgrades36To37, walReplayRefusal } from './compat.js';
+import { walEntriesUnreplayableIn37 } from '../etcd/wal-read.js';
 import { installedEtcdVersion } from './installed-etcd.js';
 import { cancelDowngrade, prepareDowngrade } from './downgrade.js';
 import { judgeGateHealth, type GateFacts } from './gate-health.js';
@@ -184,7 +185,10 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
       if (target !== undefined && c?.started === true) {
         // Before etcd's downgrade is touched: a skipped minor is refused whatever the cluster says.
         // A member that never started has no data any etcd could misread.
-        const skipped = minorSkipRefusal(await installedEtcdVersion(scope), target);
+        const installed = await installedEtcdVersion(scope);
+        // 3.6 -> 3.7 only: 3.7 panics replaying entries 3.5 wrote, still in this member's WAL.
+        const unreplayable = upgrades36To37(installed, target) ? await walEntriesUnreplayableIn37(scope.paths.memberDir) : undefined;
+        const skipped = minorSkipRefusal(installed, target) ?? walReplayRefusal(installed, target, unreplayable);
         if (skipped !== undefined) {
           notes.refusal = skipped;
           throw new RefreshRefusedError(skipped);

@@ -110,3 +110,24 @@ export function minorSkipRefusal(installed: string | undefined, target: string):
 }
 
 const isMinorTrack = (track: string): boolean => /^\d+\.\d+$/.test(track);
+
+/**
+ * Why this unit must not move from etcd 3.6 (`installed`) to 3.7 (`target`)
+ * yet, or undefined: its WAL still holds, after its latest snapshot, entries
+ * etcd 3.5 wrote (`unreplayable`, from src/etcd/wal-read.ts), which 3.7
+ * panics on at start (measured: tests/integration/etcd/downgrade.test.ts).
+ * They go once a 3.6 snapshot follows them: after `snapshot-count` more
+ * entries, or at a 3.6 restart that replays 3.5's cluster-version entry. An
+ * unreadable WAL (undefined) does not refuse. The text is the unit's blocked status. Pure.
+ */
+export function walReplayRefusal(installed: string | undefined, target: string, unreplayable: readonly number[] | undefined): string | undefined {
+  if (!upgrades36To37(installed, target) || unreplayable === undefined || unreplayable.length === 0) return undefined;
+  return `Cannot refresh to etcd ${target} yet: this member's WAL holds ${unreplayable.length} etcd 3.5 entries since its last snapshot, which 3.7 cannot replay`;
+}
+
+/** Whether `installed` -> `target` moves from etcd 3.6 to 3.7 (the WAL is worth reading only then). Pure. */
+export function upgrades36To37(installed: string | undefined, target: string): boolean {
+  const from = installed === undefined ? undefined : parseRelease(installed);
+  const to = parseRelease(target);
+  return from?.major === 3 && from.minor === 6 && to?.major === 3 && to.minor === 7;
+}

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EtcdClient } from '../../../src/etcd/client.js';
 import { EtcdServerError } from '../../../src/etcd/errors/server-error.js';
+import { walEntriesUnreplayableIn37 } from '../../../src/etcd/wal-read.js';
+import { walReplayRefusal } from '../../../src/refresh/compat.js';
 import { charmCluster, clusterClient } from './etcd-cluster.js';
 import { eventually, failedStart, rawVersion, restartAs, startMember, stopMember, waitClusterVersion, waitHealthy, type RunningMember } from './etcd-process.js';
 import { claimEtcdPlace, releaseEtcdPlace } from './etcd-place.js';
@@ -154,12 +156,32 @@ describe('3.6.13 -> 3.5.30 through etcd downgrade, 3 members', () => {
     await downgradeEnds(client, c);
     await everyMemberHolds(members, written);
 
-    // But 3.7.3 cannot run here yet: the members' WALs still hold entries written while the cluster was
-    // 3.5, which 3.7 (its v2 apply code removed) panics on, as it does on a 3.5 member's data.
+    // But 3.7.3 cannot run here yet: since the snapshot 3.6 forced when the cluster version went down,
+    // the members' WALs hold the attributes each 3.5 member published at start as raw v2 requests,
+    // which 3.7 (its v2 apply code removed) panics on, as it does on a 3.5 member's data.
+    await stopMember(c);
+    const published = await walEntriesUnreplayableIn37(path.join(c.dataDir, 'member'));
+    expect(published?.length).toBeGreaterThanOrEqual(3);
+    expect(walReplayRefusal('3.6.13', '3.7.3', published)).toMatch(/^Cannot refresh to etcd 3\.7\.3 yet: this member's WAL holds \d+ etcd 3\.5 entries/);
     const to37 = await failedStart(c, '3.7.3');
     expect(to37.code).toBe(2);
     expect(to37.last?.msg).toBe('execute job failed');
     expect(to37.last?.error).toMatch(/^unmarshal should never fail/);
+    // A 3.6 restart alone does not clear it (no 3.5 cluster-version entry to replay, so no forced
+    // snapshot); a snapshot does: here one start with snapshot-count 1, then the charm's 10000 again.
+    await restartAs(c, '3.6.13');
+    await stopMember(c);
+    expect(await walEntriesUnreplayableIn37(path.join(c.dataDir, 'member'))).toEqual(published);
+    c.input = { ...c.input, snapshotCount: 1 };
+    await restartAs(c, '3.6.13');
+    await stopMember(c);
+    c.input = { ...c.input, snapshotCount: 10000 };
+    const after = await walEntriesUnreplayableIn37(path.join(c.dataDir, 'member'));
+    expect(after).toEqual([]);
+    expect(walReplayRefusal('3.6.13', '3.7.3', after)).toBeUndefined();
+    await restartAs(c, '3.7.3');
+    expect(await server(c)).toEqual(['3.7.3', '3.6.0']);
+    await everyMemberHolds(members, written);
     for (const m of members) await stopMember(m);
   });
 });
