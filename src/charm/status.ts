@@ -14,6 +14,7 @@ export type CharmStatus = StatusValue<SettableStatusName>;
 /** Exact texts, as the Canonical charm words them where it has one. */
 export const STATUS = {
   installing: 'Installing etcd...',
+  walSnapshot: 'Taking an etcd 3.6 snapshot before etcd 3.7...',
   installFailed: 'unable to install etcd snap',
   noPeerRelation: 'no peer relation available',
   initializing: 'Initializing etcd cluster...',

@@ -12,7 +12,7 @@ import type { CharmStatus } from '../charm/status.js';
 import { restartTurn } from './rolling-restart.js';
 import type { UnitState } from '../charm/peers.js';
 import { STATUS } from '../charm/status.js';
-import { peerAddress } from '../etcd/config.js';
+import { peerAddress, type EtcdConfigInput } from '../etcd/config.js';
 import { waitUntilReady, writeConfigIfChanged } from '../etcd/workload.js';
 
 /** A started member's upkeep: config file, rolling restart, self-healing. */
@@ -27,10 +27,14 @@ const UPKEPT: UpkeepResult = { restartedUnhealthy: false };
 const waitingFor = (message: string): UpkeepResult => ({ status: { name: 'waiting', message }, restartedUnhealthy: false });
 const backUnhealthy: UpkeepResult = { status: { name: 'maintenance', message: STATUS.unhealthyAfterRestart }, restartedUnhealthy: true };
 
+/** Keys a single start may override (src/refresh/wal-snapshot.ts: one start with `snapshot-count: 1`). */
+export type ConfigOverrides = Pick<EtcdConfigInput, 'snapshotCount'>;
+
 /** Rewrites etcd.conf.yml and the client trust bundle when their content changed (no restart: etcd reads them at its next start). */
-export async function refreshConfigFile(ctx: MemberContext): Promise<boolean> {
+export async function refreshConfigFile(ctx: MemberContext, overrides: ConfigOverrides = {}): Promise<boolean> {
   const { scope, self, app, config } = ctx;
-  const input = await configInput(scope, self, config.tuning, { members: app.clusterMembers, state: 'existing', token: app.clusterToken });
+  const rendered = await configInput(scope, self, config.tuning, { members: app.clusterMembers, state: 'existing', token: app.clusterToken });
+  const input = { ...rendered, ...overrides };
   const bundle = await syncClientTrust(ctx);
   return (await writeConfigIfChanged(scope.paths, input)) || bundle;
 }

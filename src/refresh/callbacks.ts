@@ -7,8 +7,9 @@ import { clusterEndpoints } from '../charm/charm-hook.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
 import { readPinnedSnap } from '../etcd/pinned-snap.js';
 import { runPreRefreshChecks } from './pre-refresh-checks.js';
-import { clusterVersionRefusal, minorSkipRefusal, upgrades36To37, walReplayRefusal } from './compat.js';
-import { walEntriesUnreplayableIn37 } from '../etcd/wal-read.js';
+import { clusterVersionRefusal, minorSkipRefusal, upgrades36To37 } from './compat.js';
+import { snapshotPast35Entries } from './wal-snapshot.js';
+import type { MemberContext } from '../cluster/first-start.js';
 import { installedEtcdVersion } from './installed-etcd.js';
 import { cancelDowngrade, prepareDowngrade } from './downgrade.js';
 import { judgeGateHealth, type GateFacts } from './gate-health.js';
@@ -82,6 +83,14 @@ async function clusterClient(scope: CharmHook): Promise<ClusterHandle | undefine
   const client = await scope.rootClient(relation, await scope.app(relation));
   const endpoints = clusterEndpoints(self, await scope.peers(relation));
   return { client, endpoints, endpoint: self.clientUrl, peerUrl: self.peerUrl, started: (await scope.own(relation)).started };
+}
+
+/** What re-rendering this unit's config needs; undefined without a peer relation or with invalid config. */
+async function memberContext(scope: CharmHook): Promise<MemberContext | undefined> {
+  const relation = await scope.peer();
+  const parsed = await scope.config();
+  if (relation === undefined || !parsed.ok) return undefined;
+  return { scope, relation, self: await scope.self(), own: await scope.own(relation), app: await scope.app(relation), config: parsed.config };
 }
 
 /** The cluster version (`/version` `etcdcluster`) from the first member that answers; undefined when none does or it is undecided. */
@@ -166,7 +175,8 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
      * to rejoin. Resolves with the installed revision; health is the gate's job.
      * A minor downgrade first brings etcd's downgrade where this unit may go
      * (src/refresh/downgrade.ts); what etcd refuses, or a wait that outlives
-     * its deadline, stops nothing.
+     * its deadline, stops nothing. 3.6 -> 3.7 first has etcd 3.6 snapshot past
+     * entries 3.7 cannot replay (src/refresh/wal-snapshot.ts: one more restart).
      * @throws RefreshRefusedError for a refused or not yet ready downgrade; the snap or etcd error otherwise.
      */
     async refreshSnap({ snapName, revision, install }) {
@@ -182,17 +192,20 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
       const pinned = await readPinnedSnap(scope.model.context.charmDir, await scope.effects.architecture());
       const target = pinned.ok && pinned.snap.revision === revision ? pinned.snap.workload : undefined;
       let enabledDowngrade = false;
+      const refuse = (text: string): never => {
+        notes.refusal = text;
+        throw new RefreshRefusedError(text);
+      };
       if (target !== undefined && c?.started === true) {
         // Before etcd's downgrade is touched: a skipped minor is refused whatever the cluster says.
         // A member that never started has no data any etcd could misread.
         const installed = await installedEtcdVersion(scope);
-        // 3.6 -> 3.7 only: 3.7 panics replaying entries 3.5 wrote, still in this member's WAL.
-        const unreplayable = upgrades36To37(installed, target) ? await walEntriesUnreplayableIn37(scope.paths.memberDir) : undefined;
-        const skipped = minorSkipRefusal(installed, target) ?? walReplayRefusal(installed, target, unreplayable);
-        if (skipped !== undefined) {
-          notes.refusal = skipped;
-          throw new RefreshRefusedError(skipped);
-        }
+        const skipped = minorSkipRefusal(installed, target);
+        if (skipped !== undefined) refuse(skipped);
+        // 3.6 -> 3.7 only: 3.7 panics replaying entries 3.5 wrote, still in this member's WAL, until 3.6 snapshots past them.
+        const ctx = upgrades36To37(installed, target) ? await memberContext(scope) : undefined;
+        const unreplayable = ctx === undefined ? undefined : await snapshotPast35Entries(ctx, c.client, installed, target);
+        if (unreplayable !== undefined) refuse(unreplayable);
       }
       if (c !== undefined && target !== undefined) {
         // A minor downgrade goes through etcd's own protocol first; a rollback cancels it.
@@ -209,16 +222,14 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
           DOWNGRADE_TIMEOUT_MS,
         );
         if (!downgrade.ok) {
-          if ('waiting' in downgrade) notes.waiting = downgrade.waiting;
-          else notes.refusal = downgrade.refused;
-          throw new RefreshRefusedError('waiting' in downgrade ? downgrade.waiting : downgrade.refused);
-        }
-        enabledDowngrade = downgrade.enabled;
+          if ('waiting' in downgrade) {
+            notes.waiting = downgrade.waiting;
+            throw new RefreshRefusedError(downgrade.waiting);
+          }
+          refuse(downgrade.refused);
+        } else enabledDowngrade = downgrade.enabled;
         const refusal = clusterVersionRefusal(target, await clusterVersion(c.client, c.endpoints));
-        if (refusal !== undefined) {
-          notes.refusal = refusal;
-          throw new RefreshRefusedError(refusal);
-        }
+        if (refusal !== undefined) refuse(refusal);
       }
       if (c !== undefined) {
         try {
@@ -246,12 +257,8 @@ export function createRefreshCallbacks(scope: CharmHook, notes: RefreshNotes = {
         throw error;
       } finally {
         // Whatever happened, etcd runs again (on the old revision if the refresh failed).
-        const relation = await scope.peer();
-        const parsed = await scope.config();
-        if (relation !== undefined && parsed.ok) {
-          const self = await scope.self();
-          await refreshConfigFile({ scope, relation, self, own: await scope.own(relation), app: await scope.app(relation), config: parsed.config });
-        }
+        const ctx = await memberContext(scope);
+        if (ctx !== undefined) await refreshConfigFile(ctx);
         await snap.start(ETCD_SERVICE, { enable: true });
       }
       if (c !== undefined) await waitUntilReady(c.client, c.endpoint, scope.effects, REJOIN_TIMEOUT_MS);

@@ -125,6 +125,11 @@ export function walReplayRefusal(installed: string | undefined, target: string, 
   return `Cannot refresh to etcd ${target} yet: this member's WAL holds ${unreplayable.length} etcd 3.5 entries since its last snapshot, which 3.7 cannot replay`;
 }
 
+/** The refusal once a 3.6 snapshot (src/refresh/wal-snapshot.ts) left `left` in the WAL. Pure. */
+export function walSnapshotFailedRefusal(target: string, left: readonly number[]): string {
+  return `Cannot refresh to etcd ${target} yet: a 3.6 snapshot left ${left.length} etcd 3.5 entries in the WAL, which 3.7 cannot replay`;
+}
+
 /** Whether `installed` -> `target` moves from etcd 3.6 to 3.7 (the WAL is worth reading only then). Pure. */
 export function upgrades36To37(installed: string | undefined, target: string): boolean {
   const from = installed === undefined ? undefined : parseRelease(installed);

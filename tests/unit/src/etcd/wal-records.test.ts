@@ -2,38 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeWal, unreplayableIn37, wireFields } from '../../../../src/etcd/wal-records.js';
 import { upgrades36To37, walReplayRefusal } from '../../../../src/refresh/compat.js';
 
-// A minimal protobuf and WAL frame encoder, the way etcd's wal/encoder.go frames records.
-const varint = (n: number): number[] => {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
-  }
-  out.push(n);
-  return out;
-};
-const vField = (field: number, n: number) => [...varint(field * 8), ...varint(n)];
-const bField = (field: number, b: Uint8Array | string) => {
-  const bytes = typeof b === 'string' ? Buffer.from(b) : b;
-  return [...varint(field * 8 + 2), ...varint(bytes.length), ...bytes];
-};
-const msg = (...parts: number[][]) => new Uint8Array(parts.flat());
-function frame(type: number, data: Uint8Array): number[] {
-  const rec = msg(vField(1, type), vField(2, 12345), bField(3, data));
-  const pad = (8 - (rec.length % 8)) % 8;
-  const len = Buffer.alloc(8);
-  len.writeUInt32LE(rec.length, 0);
-  len.writeUInt32LE(pad === 0 ? 0 : ((0x80 | pad) << 24) >>> 0, 4);
-  return [...len, ...rec, ...Array<number>(pad).fill(0)];
-}
-const entry = (index: number, data: Uint8Array, type = 0) => frame(2, msg(vField(1, type), vField(2, 2), vField(3, index), bField(4, data)));
-const snapshot = (index: number) => frame(5, msg(vField(1, index), vField(2, 2)));
-const state = (commit: number) => frame(3, msg(vField(1, 2), vField(3, commit)));
-/** 3.5's publish: a raw v2 pb.Request {ID, Method, Path, Val}. */
-const v2Put = msg(vField(1, 77), bField(2, 'PUT'), bField(3, '/0/members/6b53c6b8a5c20e9c/attributes'), bField(4, '{"name":"etcd0"}'));
-/** A v3 InternalRaftRequest {header{ID}, put{key, value}}. */
-const v3Put = msg(bField(100, msg(vField(1, 9))), bField(4, msg(bField(1, 'k'), bField(2, 'v'))));
-const file = (...frames: number[][]) => new Uint8Array([...frames.flat(), ...Array<number>(64).fill(0)]);
+import { entry, file, msg, snapshot, state, v2Put, v3Put } from '../support/wal-frames.js';
 
 describe('decodeWal and unreplayableIn37', () => {
   it('finds 3.5 v2 entries after the latest snapshot, and none once a later snapshot covers them', () => {

@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unitPaths } from '../../../../src/etcd/paths.js';
+import { walEntriesUnreplayableIn37 } from '../../../../src/etcd/wal-read.js';
+import { plantWalFrom35 } from '../support/wal-frames.js';
 import type { CharmBuild } from '../support/world.js';
 import { BUILDS, World } from '../support/world.js';
 
@@ -216,6 +218,62 @@ describe('3.6 -> 3.7', () => {
     expect(world.cluster.calls.some((c) => c.op === 'downgrade' && c.args[0] === 'ENABLE')).toBe(false);
     expect(versions()).toEqual(['3.6.16', '3.6.16', '3.7.3']);
 
+    await world.refreshCharm(BUILDS.etcd3616, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
+    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+  });
+});
+
+describe('3.6 -> 3.7 with etcd 3.5 entries in the WAL', () => {
+  const unreplayable = (n: number) => walEntriesUnreplayableIn37(unitPaths(world.unit(n).root).memberDir);
+  const snapshotCountOf = (n: number) => configOf(n)['snapshot-count'];
+
+  it('each unit first restarts etcd 3.6 with snapshot-count 1 until a snapshot follows them, then refreshes to 3.7.3 with the usual config', async () => {
+    await deployed(BUILDS.etcd3616, 'none');
+    for (const n of [0, 1, 2]) plantWalFrom35(unitPaths(world.unit(n).root).memberDir);
+    expect(await unreplayable(2)).toEqual([2, 3]);
+    const restartsBefore = world.unit(2).snap.calls.filter((c) => c.startsWith('restart')).length;
+    await world.refreshCharm(BUILDS.etcd373, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.7.3', '3.7.3', '3.7.3']);
+    expect(world.cluster.clusterVersion).toBe('3.7');
+    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    for (const n of [0, 1, 2]) {
+      expect(await unreplayable(n)).toEqual([]);
+      expect(snapshotCountOf(n)).toBe(10000);
+    }
+    // One restart for the snapshot, then the snap refresh.
+    expect(world.unit(2).snap.calls.filter((c) => c.startsWith('restart')).length).toBe(restartsBefore + 1);
+    expect(world.unit(2).snap.calls.slice(-5)).toEqual([
+      'restart charmed-etcd.etcd',
+      'stop --disable charmed-etcd.etcd',
+      'refresh charmed-etcd --revision 7',
+      'refresh --hold charmed-etcd',
+      'start --enable charmed-etcd.etcd',
+    ]);
+  });
+
+  it('when 3.6 takes no snapshot, the unit refuses with the usual config, etcd 3.6 runs, and later hooks do not restart it again', async () => {
+    await deployed(BUILDS.etcd3616);
+    plantWalFrom35(unitPaths(world.unit(2).root).memberDir);
+    world.unit(2).snap.neverSnapshots = true;
+    await world.refreshCharm(BUILDS.etcd373, [2, 1, 0]);
+    await world.settle();
+    expect(world.unit(2).unitStatus).toEqual({
+      status: 'blocked',
+      message: "Cannot refresh to etcd 3.7.3 yet: a 3.6 snapshot left 2 etcd 3.5 entries in the WAL, which 3.7 cannot replay",
+    });
+    expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
+    expect(snapshotCountOf(2)).toBe(10000);
+    expect(world.cluster.memberByName('charmed-etcd2')?.running).toBe(true);
+    const restarts = () => world.unit(2).snap.calls.filter((c) => c.startsWith('restart') || c.startsWith('stop')).length;
+    const before = restarts();
+    await world.hook(2, 'update-status');
+    expect(restarts()).toBe(before);
+    expect(world.unit(2).unitStatus.message).toMatch(/^Cannot refresh to etcd 3\.7\.3 yet: a 3\.6 snapshot left 2 /);
+
+    // The rollback to 3.6.16 leaves everything as it was.
     await world.refreshCharm(BUILDS.etcd3616, [2, 1, 0]);
     await world.settle();
     expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);

@@ -1,9 +1,12 @@
 /** A fake snapd for one unit: installs by making the `current` symlink, runs etcd in the fake cluster. */
-import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import yaml from 'js-yaml';
+import { decodeWal, unreplayableIn37 } from '../../../../src/etcd/wal-records.js';
 import type { SnapAdapter } from '../../../../src/etcd/snap.js';
 import { unitPaths } from '../../../../src/etcd/paths.js';
 import type { FakeEtcdCluster } from './fake-etcd.js';
+import { file, snapshot, state, writeWalFile } from './wal-frames.js';
 
 /**
  * The store, as the simulator's: snap revision -> etcd version (revision 4 is a release whose daemon fails),
@@ -22,6 +25,8 @@ export class FakeSnap implements SnapAdapter {
   /** etcd exits right after every start (a bad release, a broken machine). */
   failStart = false;
   enabled = false;
+  /** etcd 3.6 takes no snapshot at start whatever `snapshot-count` says (src/refresh/wal-snapshot.ts's failure). */
+  neverSnapshots = false;
 
   constructor(root: string, cluster: FakeEtcdCluster) {
     this.root = root;
@@ -48,7 +53,28 @@ export class FakeSnap implements SnapAdapter {
     const revision = this.revision();
     if (this.failStart || revision === BROKEN_REVISION || !existsSync(paths.configFile)) return;
     const version = revision === undefined ? undefined : STORE[revision];
+    if (version !== undefined && !this.#replaysWal(version, readFileSync(paths.configFile, 'utf8'))) return;
     if (this.cluster.startFromConfig(readFileSync(paths.configFile, 'utf8'), version)) mkdirSync(paths.memberDir, { recursive: true });
+  }
+
+  /**
+   * What a real start does with a WAL a test planted under memberDir/wal
+   * (the fake cluster keeps no WAL of its own): 3.7 panics on entries 3.5
+   * wrote after the latest snapshot; 3.6 snapshots when more than
+   * `snapshot-count` entries follow it. False when etcd would not start.
+   */
+  #replaysWal(version: string, configText: string): boolean {
+    const dir = path.join(unitPaths(this.root).memberDir, 'wal');
+    if (!existsSync(dir)) return true;
+    const names = readdirSync(dir).filter((n) => n.endsWith('.wal')).sort();
+    const wal = decodeWal(names.map((n) => readFileSync(path.join(dir, n))));
+    if (version.startsWith('3.7.') && unreplayableIn37(wal).length > 0) return false;
+    const since = wal.snapshots.filter((s) => s <= wal.commit).at(-1) ?? 0;
+    const count = Number((yaml.load(configText) as Record<string, unknown>)['snapshot-count']);
+    if (version.startsWith('3.6.') && !this.neverSnapshots && wal.commit - since > count) {
+      writeWalFile(unitPaths(this.root).memberDir, wal.commit + 1, file(snapshot(wal.commit), state(wal.commit)));
+    }
+    return true;
   }
 
   #link(name: string, revision: string): void {
