@@ -4,9 +4,9 @@
  * (the charm track moving with it), a rollback half-way through it, the
  * minor upgrade 3.6 → 3.7 straight after it (etcd 3.5's entries still in
  * every member's WAL; patches within 3.6 are on the harness and in
- * refresh/refresh.test.ts at 3.5), and a forced refresh
- * down two minors (to 3.4) once the cluster version is 3.6, refused before
- * anything stops (one minor down is etcd's downgrade: refresh/downgrade.test.ts).
+ * refresh/refresh.test.ts at 3.5), a forced refresh down two minors (to
+ * 3.4) once the cluster version is 3.6, refused before anything stops, and
+ * 3.7 -> 3.6 through etcd's downgrade (3.6 -> 3.5: refresh/downgrade.test.ts).
  * etcd itself reports the cluster version at each step.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +19,8 @@ import { unitRoot } from '../../sim/home.js';
 import type { StatusJson } from '../../sim/status.js';
 import { buildCharmInto, createSimModel } from '../../sim/testing.js';
 import type { SimModel } from '../../sim/testing.js';
-import { clusterVersion as clusterVersionOf, clusterVersionBecomes as becomes } from '../support/cluster-version.js';
+import { clusterVersion as clusterVersionOf, clusterVersionBecomes as becomes, downgradeTargets } from '../support/cluster-version.js';
+import { eventually } from '../etcd/etcd-process.js';
 import { allActive, allOn, runAction, settle, simOk, withWriter } from '../support/steps.js';
 
 const APP = 'charmed-etcd';
@@ -43,6 +44,7 @@ beforeAll(async () => {
     ['3.6', '3.6.13', '3.6/1.0.0'],
     ['3.4-forced', '3.4.23', '3.4/1.0.0'],
     ['3.7', '3.7.3', '3.7/1.0.0'],
+    ['3.6-down', '3.6.16', '3.6/1.2.0'],
   ] as const) {
     rev[name] = (await sim('publish', charm, '--workload', workload, '--charm-version', version)).trim();
   }
@@ -110,5 +112,19 @@ describe('refreshes to and within etcd 3.6, and on to 3.7', () => {
       expect(await walEntriesUnreplayableIn37(memberDir(unit))).toEqual([]);
       expect(readFileSync(unitPaths(unitRoot(model.home, unit)).configFile, 'utf8')).toMatch(/^snapshot-count: 10000$/m);
     }
+  });
+
+  it('3.7.3 → 3.6.16 through etcd downgrade: cluster version 3.6, etcd ends the downgrade, writes kept', { timeout: 1_200_000 }, async () => {
+    await withWriter(model, async () => {
+      await sim('refresh', '--revision', rev['3.6-down']!);
+      const done = await settle(model, allOn('3.6.16'));
+      expect(allActive(done)).toBe(true);
+    });
+    expect(await clusterVersionBecomes('3.6.0')).toBe('3.6.0');
+    // etcd ended the downgrade on its own once every member ran 3.6.
+    await eventually(async () => {
+      const targets = await downgradeTargets(model);
+      if (targets.some((t) => t !== undefined)) throw new Error(`downgrade still enabled: ${targets.join(',')}`);
+    }, 120_000);
   });
 });
