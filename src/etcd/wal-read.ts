@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeWal, unreplayableIn37 } from './wal-records.js';
+import { WalDecoder, unreplayableIn37 } from './wal-records.js';
 
 /**
  * The indexes of the entries in `<memberDir>/wal` that etcd 3.7 would fail to
@@ -18,6 +18,8 @@ export async function walEntriesUnreplayableIn37(memberDir: string): Promise<num
   }
   if (names.length === 0) return undefined;
   // WAL names are <seq>-<index>.wal in hex, fixed width: name order is write order.
-  const files = await Promise.all(names.map((n) => readFile(path.join(dir, n))));
-  return unreplayableIn37(decodeWal(files));
+  const decoder = new WalDecoder();
+  // One file at a time: each is 64 MB, preallocated.
+  for (const name of names) decoder.add(await readFile(path.join(dir, name)));
+  return unreplayableIn37(decoder.content());
 }
