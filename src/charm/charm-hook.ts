@@ -134,11 +134,14 @@ export class CharmHook {
     return this.#config;
   }
 
-  /** A client for every known member, this unit's first, as root when the app secret holds the password. */
-  async rootClient(relation: Relation, app: AppState): Promise<EtcdApi> {
+  /**
+   * A client for every known member, this unit's first, as root when the app
+   * secret holds the password; `endpoints` replaces that list when given.
+   */
+  async rootClient(relation: Relation, app: AppState, endpoints?: readonly string[]): Promise<EtcdApi> {
     const password = await currentPassword(this.model, app);
-    const endpoints = clusterEndpoints(await this.self(), await this.peers(relation));
-    return this.client(endpoints, password === undefined ? undefined : rootCredentials(password));
+    const urls = endpoints ?? clusterEndpoints(await this.self(), await this.peers(relation));
+    return this.client(urls, password === undefined ? undefined : rootCredentials(password));
   }
 
   /** A client for `endpoints` (tried in order), authenticating with `credentials` when given. */

@@ -6,7 +6,6 @@ import { isSafeToRemoveMember } from '../etcd/membership.js';
 import type { EtcdApi } from '../etcd/api.js';
 import type { CharmHook, SelfMember } from '../charm/charm-hook.js';
 import { clusterEndpoints } from '../charm/charm-hook.js';
-import { currentPassword, rootCredentials } from '../charm/credentials.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
 import { APP_KEYS, UNIT_KEYS } from '../charm/peers.js';
 import type { AppState, UnitState } from '../charm/peers.js';
@@ -61,8 +60,7 @@ export async function leaveCluster(scope: CharmHook, refresh: RefreshOutcome): P
     }
   }
   const peers = await scope.peers(relation);
-  const password = await currentPassword(scope.model, app);
-  const client = scope.client(teardownEndpoints(self, peers, app), password === undefined ? undefined : rootCredentials(password));
+  const client = await scope.rootClient(relation, app, teardownEndpoints(self, peers, app));
 
   let members: readonly Member[];
   try {

@@ -12,7 +12,7 @@
  * checked: etcd does that itself at start. The protobuf wire format is read
  * with protobufjs's Reader.
  */
-import protobuf from 'protobufjs';
+import protobuf from 'protobufjs/minimal.js';
 
 /** walpb record types (wal.go). */
 const ENTRY = 2;

@@ -6,7 +6,6 @@ import { STATUS } from '../charm/status.js';
 import type { MemberContext } from '../cluster/first-start.js';
 import { refreshConfigFile, restartMember } from '../cluster/running-member.js';
 import type { EtcdApi } from '../etcd/api.js';
-import { walEntriesUnreplayableIn37 } from '../etcd/wal-read.js';
 import { walReplayRefusal, walSnapshotFailedRefusal } from './compat.js';
 
 /**
@@ -36,6 +35,7 @@ async function triedBefore(scope: CharmHook, key: string): Promise<boolean> {
 
 /** Polls the WAL until no entry 3.7 cannot replay follows a snapshot, or the deadline; resolves with what remains. */
 async function waitForSnapshot(scope: CharmHook): Promise<readonly number[]> {
+  const { walEntriesUnreplayableIn37 } = await import('../etcd/wal-read.js');
   const deadline = scope.effects.now() + WAL_SNAPSHOT_TIMEOUT_MS;
   for (;;) {
     const left = (await walEntriesUnreplayableIn37(scope.paths.memberDir)) ?? [];
@@ -59,6 +59,8 @@ export async function snapshotPast35Entries(
   target: string,
 ): Promise<string | undefined> {
   const { scope } = ctx;
+  // Loaded on demand: only a 3.6 -> 3.7 refresh reads the WAL.
+  const { walEntriesUnreplayableIn37 } = await import('../etcd/wal-read.js');
   const unreplayable = await walEntriesUnreplayableIn37(scope.paths.memberDir);
   if (walReplayRefusal(installed, target, unreplayable) === undefined) return undefined;
   if (await triedBefore(scope, (unreplayable ?? []).join(','))) return walSnapshotFailedRefusal(target, unreplayable ?? []);
