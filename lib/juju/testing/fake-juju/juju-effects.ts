@@ -2,7 +2,7 @@
  * Status changes Juju's unit agent makes around a hook (runhook.go), shared by
  * the harness and the simulator so both show what an operator would see.
  */
-import type { FakeModel, StatusValue, UnitModel, WorkloadStatusName } from './model.js';
+import type { FakeModel, StoredStatus, UnitModel, WorkloadStatusName } from './model.js';
 
 export interface HookIdentity {
   readonly kind: 'hook' | 'action';
@@ -19,7 +19,7 @@ const unitOf = (model: FakeModel, unitName: string): UnitModel => {
 };
 
 const setWorkload = (model: FakeModel, unit: UnitModel, status: WorkloadStatusName, message: string, at: string): void => {
-  const value: StatusValue = { status, message, data: {}, since: at };
+  const value: StoredStatus = { status, message, data: {}, since: at };
   unit.workloadStatus = value;
   model.history.push({ kind: 'unit-status', unit: unit.name, status, message, at });
 };

@@ -6,7 +6,7 @@
  * const ctx = new Context();                                   // reads the repo's metadata/config/actions.yaml
  * const peers = ctx.peerRelation({ endpoint: 'etcd-peers' });
  * const out = await ctx.run(ctx.on.start(), createState({ leader: true, relations: [peers] }), charmMain);
- * expect(out.state.unitStatus).toEqual({ status: 'active', message: '' });
+ * expect(out.state.unitStatus).toEqual({ name: 'active', message: '' });
  * ```
  */
 import type { CharmMain } from '../../host.js';

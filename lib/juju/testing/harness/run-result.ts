@@ -1,6 +1,7 @@
 /** What Context.run reports of a run. */
 import type { CommitResult } from '../fake-juju/commit.js';
-import type { ActionModel, LogEntry } from '../fake-juju/model.js';
+import type { ActionModel, AgentStatusValue, LogEntry } from '../fake-juju/model.js';
+import type { StatusValue } from '../../hooktools/status.js';
 import type { State, Status } from './state.js';
 
 export interface ToolCallRecord {
@@ -32,7 +33,8 @@ export interface RunResult {
   readonly appStatusHistory: readonly Status[];
   readonly workloadVersionHistory: readonly string[];
   /** The unit agent's status after the hook: `error` / `hook failed: "<hook>"` when the hook failed. */
-  readonly agentStatus: Status & { readonly status: string };
+  readonly agentStatus: AgentStatus;
+
   /** Present for action events. */
   readonly actionResult?: ActionResult;
   readonly toolCalls: readonly ToolCallRecord[];
@@ -53,3 +55,6 @@ export const actionOutcome = (action: ActionModel, exitCode: number): ActionResu
   if (action.failed) return { status: 'failed', message: action.failMessage ?? '', ...base };
   return { status: 'completed', ...base };
 };
+
+/** The unit agent's status, in the same `{ name, message }` shape as workload statuses. */
+export type AgentStatus = StatusValue<AgentStatusValue['status']>;

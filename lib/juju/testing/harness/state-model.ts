@@ -1,5 +1,5 @@
 /** Converts a harness State into a one-unit fake model and back. */
-import { bindingFor, emptyModel, newUnit, statusValue } from '../fake-juju/model.js';
+import { bindingFor, emptyModel, newUnit, storedStatus } from '../fake-juju/model.js';
 import type { CharmFiles, FakeModel, NetworkBinding, OpenedPort, RelationModel, SecretModel } from '../fake-juju/model.js';
 import type { HarnessEvent } from './events.js';
 import { createState, storageId } from './state.js';
@@ -102,16 +102,16 @@ const toSecret = (secret: Secret, id: Identity): SecretModel => {
 export const modelFromState = (state: State, id: Identity, event: HarnessEvent): FakeModel => {
   const model = emptyModel({ appName: id.appName, charm: id.charm, name: id.modelName, uuid: id.modelUuid, jujuVersion: id.jujuVersion });
   const unit = newUnit({ name: id.unitName, address: state.address, leader: state.leader, machineId: id.machineId });
-  unit.workloadStatus = statusValue(state.unitStatus.status, state.unitStatus.message);
-  unit.statusSetByCharm = state.unitStatus.status !== 'unknown';
+  unit.workloadStatus = storedStatus(state.unitStatus.name, state.unitStatus.message);
+  unit.statusSetByCharm = state.unitStatus.name !== 'unknown';
   unit.workloadVersion = state.workloadVersion;
   unit.openedPorts = state.openedPorts.map(toPort);
   unit.state = { ...state.unitState };
   unit.storage = state.storages.map((s) => ({ id: storageId(s), kind: s.kind, location: s.location }));
   for (const [name, network] of Object.entries(state.networks)) unit.addresses.bindings[name] = toBinding(network);
   model.units[id.unitName] = unit;
-  model.application.status = statusValue(state.appStatus.status, state.appStatus.message);
-  model.application.statusSetByCharm = state.appStatus.status !== 'unknown';
+  model.application.status = storedStatus(state.appStatus.name, state.appStatus.message);
+  model.application.statusSetByCharm = state.appStatus.name !== 'unknown';
   model.application.leaderSettings = { ...state.leaderSettings };
   if (state.plannedUnits !== undefined) {
     model.application.plannedUnits = Array.from({ length: state.plannedUnits }, (_, n) => `${id.appName}/${n}`);
@@ -164,8 +164,8 @@ export const stateFromModel = (before: State, model: FakeModel, id: Identity, ch
     ...before,
     relations: before.relations.map((r) => fromRelation(r, model, id)),
     secrets: model.secrets.map((s) => fromSecret(s, before.secrets.find((b) => b.id === s.id), id)),
-    unitStatus: { status: unit.workloadStatus.status, message: unit.workloadStatus.message },
-    appStatus: { status: model.application.status.status, message: model.application.status.message },
+    unitStatus: { name: unit.workloadStatus.status, message: unit.workloadStatus.message },
+    appStatus: { name: model.application.status.status, message: model.application.status.message },
     workloadVersion: unit.workloadVersion,
     openedPorts: unit.openedPorts.map(fromPort),
     unitState: { ...unit.state },

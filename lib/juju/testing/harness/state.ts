@@ -3,6 +3,7 @@
  * before or after a hook. Build it with the factories below (and the id-assigning
  * ones on `Context`); `run` never mutates it and returns a new one.
  */
+import type { StatusValue } from '../../hooktools/status.js';
 import type { ConfigValue, RotatePolicy, SecretGrant, WorkloadStatusName } from '../fake-juju/model.js';
 
 export type DeepReadonly<T> = T extends (infer U)[]
@@ -13,10 +14,8 @@ export type DeepReadonly<T> = T extends (infer U)[]
 
 export type Bag = Readonly<Record<string, string>>;
 
-export interface Status {
-  readonly status: WorkloadStatusName;
-  readonly message: string;
-}
+/** A workload status, the shape the charm sets and reads (lib/juju/hooktools/status.ts): one shape everywhere. */
+export type Status = StatusValue<WorkloadStatusName>;
 
 export interface Relation {
   readonly kind: 'relation';
@@ -149,8 +148,8 @@ export const createState = (init: StateInit = {}): State =>
     leader: false,
     relations: [],
     secrets: [],
-    unitStatus: { status: 'unknown', message: '' },
-    appStatus: { status: 'unknown', message: '' },
+    unitStatus: { name: 'unknown', message: '' },
+    appStatus: { name: 'unknown', message: '' },
     workloadVersion: '',
     openedPorts: [],
     storages: [],
@@ -165,7 +164,7 @@ export const createState = (init: StateInit = {}): State =>
 /** A copy of `state` with some fields replaced. */
 export const withState = (state: State, changes: StateInit): State => createState({ ...state, ...changes });
 
-export const status = (name: WorkloadStatusName, message = ''): Status => ({ status: name, message });
+export const status = (name: WorkloadStatusName, message = ''): Status => ({ name, message });
 
 /** A storage attachment `name/index`. The location defaults to `/var/lib/juju/storage/<name>/<index>`. */
 export const storage = (name: string, options: { index?: number; kind?: 'filesystem' | 'block'; location?: string } = {}): Storage =>

@@ -88,7 +88,7 @@ describe('restore action', () => {
     expect(target.members.map((m) => m.unit)).toEqual(['charmed-etcd/0', 'charmed-etcd/1', 'charmed-etcd/2']);
     expect(target.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(world.unit(0).bag['restore_step']).toBe('download_backup');
-    expect(world.unit(0).unitStatus).toEqual({ status: 'maintenance', message: 'Database restore is in progress' });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'maintenance', message: 'Database restore is in progress' });
     expect((await world.action(0, 'restore', { 'backup-id': ID })).actionResult).toMatchObject({ status: 'failed', message: 'Restore in progress, cannot perform action.' });
     expect((await world.action(0, 'create-backup')).actionResult).toMatchObject({ status: 'failed', message: 'Restore in progress, cannot perform action.' });
   });
@@ -108,7 +108,7 @@ describe('restore action', () => {
       const data = unitPaths(world.unit(n).root);
       expect(existsSync(path.join(data.dataDir, 'member.pre-restore'))).toBe(false);
       expect(existsSync(path.join(data.memberDir, 'restored-from'))).toBe(false);
-      expect(world.unit(n).unitStatus).toEqual({ status: 'blocked', message: 'Restore verification failed - etcd cluster still running, restore cancelled, check debug-log' });
+      expect(world.unit(n).unitStatus).toEqual({ name: 'blocked', message: 'Restore verification failed - etcd cluster still running, restore cancelled, check debug-log' });
     }
     // The next restore clears it.
     expect((await world.action(0, 'restore', { 'backup-id': ID })).actionResult).toMatchObject({ status: 'completed' });
@@ -131,7 +131,7 @@ describe('restore action', () => {
     expect(world.unit(1).snap.calls.slice(calls)).toEqual([]);
     expect(world.cluster.isRunning('charmed-etcd1')).toBe(false);
     expect(JSON.stringify(world.cluster.list())).toBe(members);
-    expect(world.unit(1).unitStatus).toEqual({ status: 'maintenance', message: 'Database restore is in progress' });
+    expect(world.unit(1).unitStatus).toEqual({ name: 'maintenance', message: 'Database restore is in progress' });
   });
 
   it('one unit: the action runs the whole restore itself (no verification step) and the unit is active after', async () => {
@@ -144,7 +144,7 @@ describe('restore action', () => {
     expect(world.unit(0).bag['restore_step']).toBeUndefined();
     expect(world.cluster.isRunning('charmed-etcd0')).toBe(true);
     await world.hook(0, 'update-status');
-    expect(world.unit(0).unitStatus).toEqual({ status: 'active', message: '' });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('a backup id re-rendered as a YAML timestamp reads as the id', () => {

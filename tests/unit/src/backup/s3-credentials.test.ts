@@ -29,8 +29,8 @@ describe('s3-credentials', () => {
     expect(out.exitCode).toBe(0);
     expect(world.otherRelations[0]!.localAppData).toEqual({ bucket: `relation-${S3_ID}`, 'requested-secrets': '["access-key","secret-key"]', 'lib-version': '1.0' });
     expect(world.objectStorage.buckets.has('etcd-backups')).toBe(true);
-    expect(world.unit(0).unitStatus).toEqual({ status: 'active', message: '' });
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
     // A quiet hook neither rechecks nor rewrites anything.
     const opened = world.objectStorage.opened.length;
     const quiet = await world.hook(0, 'update-status');
@@ -45,15 +45,15 @@ describe('s3-credentials', () => {
     const out = await s3Changed(0);
     expect(out.exitCode).toBe(0);
     const message = 'Missing or invalid s3 credentials: endpoint, access-key, secret-key (missing)';
-    expect(world.unit(0).unitStatus).toEqual({ status: 'blocked', message });
-    expect(world.appStatus).toEqual({ status: 'blocked', message });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'blocked', message });
+    expect(world.appStatus).toEqual({ name: 'blocked', message });
     await s3Changed(1);
-    expect(world.unit(1).unitStatus).toEqual({ status: 'blocked', message });
+    expect(world.unit(1).unitStatus).toEqual({ name: 'blocked', message });
     expect(world.objectStorage.opened).toEqual([]);
     // Fixed by the provider: back to active.
     relateS3(GOOD);
     await s3Changed(0);
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('credentials the server refuses: blocked with its answer, on the other units too; secrets never logged', async () => {
@@ -63,9 +63,9 @@ describe('s3-credentials', () => {
     const out = await s3Changed(0);
     expect(out.exitCode).toBe(0);
     const message = 'Missing or invalid s3 credentials: bucket etcd-backups: SignatureDoesNotMatch (HTTP 403)';
-    expect(world.unit(0).unitStatus).toEqual({ status: 'blocked', message });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'blocked', message });
     await world.hook(1, 'update-status');
-    expect(world.unit(1).unitStatus).toEqual({ status: 'blocked', message });
+    expect(world.unit(1).unitStatus).toEqual({ name: 'blocked', message });
     expect(world.objectStorage.buckets.size).toBe(0);
     expect(JSON.stringify(out.logs)).not.toContain('wrong-secret');
     expect(JSON.stringify(world.appBag)).not.toContain('wrong-secret');
@@ -76,18 +76,18 @@ describe('s3-credentials', () => {
     await world.deploy(1);
     relateS3({ ...GOOD, 'secret-key': 'wrong-secret' });
     await s3Changed(0);
-    expect(world.unit(0).unitStatus.status).toBe('blocked');
+    expect(world.unit(0).unitStatus.name).toBe('blocked');
     expect(world.appBag['s3_bucket_check']).toContain('"ok":false');
     const broken = await world.run(0, (ctx) => ctx.on.relationBroken(world.otherRelations[0]!));
     expect(broken.exitCode).toBe(0);
-    expect(world.unit(0).unitStatus).toEqual({ status: 'active', message: '' });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'active', message: '' });
     expect(world.appBag['s3_bucket_check']).toBeUndefined();
     world.otherRelations = [];
     await world.hook(0, 'update-status');
-    expect(world.unit(0).unitStatus).toEqual({ status: 'active', message: '' });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'active', message: '' });
     relateS3(GOOD);
     await s3Changed(0);
-    expect(world.unit(0).unitStatus).toEqual({ status: 'active', message: '' });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'active', message: '' });
     expect(world.appBag['s3_bucket_check']).toContain('"ok":true');
   });
 
@@ -99,12 +99,12 @@ describe('s3-credentials', () => {
     const { 'access-key': _a, 'secret-key': _s, ...rest } = GOOD;
     relateS3({ ...rest, 'secret-extra': `secret:${secret.id}`, 'lib-version': '1.0' });
     await s3Changed(0);
-    expect(world.unit(0).unitStatus).toEqual({ status: 'active', message: '' });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'active', message: '' });
     expect(world.objectStorage.opened.at(-1)).toMatchObject({ protocol: 'v1', accessKey: 'test-access-key' });
 
     relateS3({ ...rest, 'secret-extra': 'secret:d0000000000000000000' });
     await s3Changed(0);
-    expect(world.unit(0).unitStatus).toEqual({ status: 'blocked', message: 'Missing or invalid s3 credentials: secret-extra (secret not found or not granted)' });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'blocked', message: 'Missing or invalid s3 credentials: secret-extra (secret not found or not granted)' });
   });
 
   it('create-backup uploads the snapshot with its metadata; list-backups shows it', async () => {
@@ -120,7 +120,7 @@ describe('s3-credentials', () => {
     expect(out.actionResult!.logs).toContain('Initiating backup process ...');
     // The unit showed progress, then went back to what it showed before.
     expect(out.unitStatusHistory.some((s) => s.message === 'Creating database backup...')).toBe(true);
-    expect(world.unit(0).unitStatus).toEqual({ status: 'active', message: '' });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'active', message: '' });
 
     const list = await world.action(0, 'list-backups');
     expect(list.actionResult?.status).toBe('completed');

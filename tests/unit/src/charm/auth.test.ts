@@ -41,7 +41,7 @@ describe('the root password', () => {
     expect(out.exitCode).toBe(0);
     expect(world.cluster.auth.users.get('root')).toBe('from-the-user');
     expect(appSecret()?.revisions.at(-1)?.content).toEqual({ 'root-password': 'from-the-user' });
-    expect(u.unitStatus).toEqual({ status: 'active', message: '' });
+    expect(u.unitStatus).toEqual({ name: 'active', message: '' });
     assertNeverShown(out, 'from-the-user');
   });
 
@@ -62,7 +62,7 @@ describe('the root password', () => {
     expect(appSecret()?.revisions.at(-1)?.content).toEqual({ 'root-password': 'second-password' });
     assertNeverShown(out, 'second-password');
     const peer = await world.hook(1, 'update-status');
-    expect(peer.state.unitStatus).toEqual({ status: 'active', message: '' });
+    expect(peer.state.unitStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('a peer that read the old password after etcd took the new one waits, and the leader wakes it when the rotation commits', async () => {
@@ -77,7 +77,7 @@ describe('the root password', () => {
     world.cluster.auth.users.set('root', 'second-password');
     const early = await world.hook(2, 'update-status');
     expect(early.exitCode).toBe(0);
-    expect(early.state.unitStatus).toEqual({ status: 'waiting', message: 'Waiting for the new root password' });
+    expect(early.state.unitStatus).toEqual({ name: 'waiting', message: 'Waiting for the new root password' });
     expect(world.unit(2).bag.health).toBe(healthBefore);
 
     world.cluster.auth.users.set('root', 'first-password');
@@ -87,7 +87,7 @@ describe('the root password', () => {
     expect((await world.run(0, (ctx) => ctx.on.secretChanged(updated))).exitCode).toBe(0);
     expect(Number(world.appBag.password_generation)).toBe(generation + 1);
     const woken = await world.changed(2, 0);
-    expect(woken.state.unitStatus).toEqual({ status: 'active', message: '' });
+    expect(woken.state.unitStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('changing the option to another secret rotates too', async () => {
@@ -105,7 +105,7 @@ describe('the root password', () => {
     world.config = { 'system-users': 'secret:d0000000000000000000' };
     const out = await world.hook(0, 'config-changed');
     expect(out.exitCode).toBe(0);
-    expect(out.state.unitStatus).toEqual({ status: 'blocked', message: 'Cannot access configured secret, check permissions' });
+    expect(out.state.unitStatus).toEqual({ name: 'blocked', message: 'Cannot access configured secret, check permissions' });
     expect(world.cluster.auth.users.get('root')).toBe('generated-password-1');
   });
 
@@ -123,7 +123,7 @@ describe('the root password', () => {
     world.secrets = [...world.secrets, userSecret('refused-password')];
     world.config = { 'system-users': `secret:${world.secrets.at(-1)!.id}` };
     const out = await world.hook(0, 'config-changed');
-    expect(out.state.unitStatus).toEqual({ status: 'blocked', message: 'failed to update password' });
+    expect(out.state.unitStatus).toEqual({ name: 'blocked', message: 'failed to update password' });
     expect(appSecret()?.revisions.at(-1)?.content).toEqual({ 'root-password': 'generated-password-1' });
   });
 });

@@ -23,10 +23,10 @@ describe('config options', () => {
     world.config = { ...change };
     const out = await world.hook(0, 'config-changed');
     expect(out.exitCode).toBe(0);
-    expect(out.state.unitStatus).toEqual({ status: 'blocked', message });
-    expect(out.state.appStatus).toEqual({ status: 'blocked', message });
+    expect(out.state.unitStatus).toEqual({ name: 'blocked', message });
+    expect(out.state.appStatus).toEqual({ name: 'blocked', message });
     await world.hook(1, 'config-changed');
-    expect(world.unit(1).unitStatus).toEqual({ status: 'blocked', message });
+    expect(world.unit(1).unitStatus).toEqual({ name: 'blocked', message });
     expect(configOf(0)).toBe(before);
     expect(world.cluster.starts.length).toBe(starts);
     expect(world.cluster.isRunning('charmed-etcd0') && world.cluster.isRunning('charmed-etcd1')).toBe(true);
@@ -43,7 +43,7 @@ describe('config options', () => {
     await world.hook(2, 'config-changed');
     await world.hook(1, 'config-changed');
     expect(restartsOf()).toEqual([]);
-    expect(world.unit(1).unitStatus).toEqual({ status: 'waiting', message: 'Waiting to restart with new config after charmed-etcd0' });
+    expect(world.unit(1).unitStatus).toEqual({ name: 'waiting', message: 'Waiting to restart with new config after charmed-etcd0' });
 
     await world.hook(0, 'config-changed');
     expect(restartsOf()).toEqual(['charmed-etcd0']);
@@ -61,7 +61,7 @@ describe('config options', () => {
     expect(restartsOf()).toEqual(['charmed-etcd0', 'charmed-etcd1', 'charmed-etcd2']);
     await world.settle();
     expect(restartsOf()).toHaveLength(3);
-    for (const n of [0, 1, 2]) expect(world.unit(n).unitStatus).toEqual({ status: 'active', message: '' });
+    for (const n of [0, 1, 2]) expect(world.unit(n).unitStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('a unit does not restart while the unit ahead of it is unhealthy', async () => {
@@ -70,7 +70,7 @@ describe('config options', () => {
     world.config = { 'auto-compaction-retention': '2h' };
     world.unit(0).snap.failStart = true;
     await world.hook(0, 'config-changed');
-    expect(world.unit(0).unitStatus).toEqual({ status: 'maintenance', message: 'unhealthy after restarting' });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'maintenance', message: 'unhealthy after restarting' });
     await world.changed(1, 0);
     expect(world.cluster.starts.filter((s) => s === 'charmed-etcd1')).toHaveLength(1);
   });
@@ -82,6 +82,6 @@ describe('config options', () => {
     world.config = { 'auto-compaction-retention': '2h' };
     const out = await world.hook(0, 'config-changed');
     expect(world.cluster.starts).toEqual(['charmed-etcd0']);
-    expect(out.state.unitStatus).toEqual({ status: 'waiting', message: 'Config change waits for the refresh to finish' });
+    expect(out.state.unitStatus).toEqual({ name: 'waiting', message: 'Config change waits for the refresh to finish' });
   });
 });

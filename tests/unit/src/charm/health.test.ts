@@ -43,9 +43,9 @@ describe('health records', () => {
     world.unit(1).snap.kill();
     world.unit(1).snap.failStart = true;
     await world.hook(1, 'update-status');
-    expect(world.unit(1).unitStatus).toEqual({ status: 'maintenance', message: 'unhealthy after restarting' });
+    expect(world.unit(1).unitStatus).toEqual({ name: 'maintenance', message: 'unhealthy after restarting' });
     await world.hook(0, 'update-status');
-    expect(world.appStatus).toEqual({ status: 'waiting', message: '2/3 members healthy: charmed-etcd1 unreachable' });
+    expect(world.appStatus).toEqual({ name: 'waiting', message: '2/3 members healthy: charmed-etcd1 unreachable' });
   });
 
   it('a malformed health record from a peer gives a blocked status naming the unit and a log line, not a crash', async () => {
@@ -54,7 +54,7 @@ describe('health records', () => {
     world.unit(1).bag['health'] = '{"healthy": "very"}';
     const out = await world.changed(0, 1);
     expect(out.exitCode).toBe(0);
-    expect(out.state.appStatus).toEqual({ status: 'blocked', message: 'malformed health record from charmed-etcd/1' });
+    expect(out.state.appStatus).toEqual({ name: 'blocked', message: 'malformed health record from charmed-etcd/1' });
     expect(out.logs.some((l) => /charmed-etcd\/1 published a malformed health record: malformed health record: healthy/.test(l.message))).toBe(true);
     world.unit(1).bag['health'] = 'not json';
     const again = await world.changed(0, 1);
@@ -69,7 +69,7 @@ describe('health records', () => {
     const out = await world.hook(1, 'update-status');
     expect(world.unit(1).snap.calls.at(-1)).toBe('start --enable charmed-etcd.etcd');
     expect(world.cluster.isRunning('charmed-etcd1')).toBe(true);
-    expect(out.state.unitStatus).toEqual({ status: 'active', message: '' });
+    expect(out.state.unitStatus).toEqual({ name: 'active', message: '' });
     expect(JSON.parse(world.unit(1).bag['health']!)).toMatchObject({ healthy: true });
   });
 
@@ -81,7 +81,7 @@ describe('health records', () => {
     const before = world.unit(1).snap.calls.length;
     const out = await world.hook(1, 'update-status');
     expect(world.unit(1).snap.calls.slice(before)).toEqual([]);
-    expect(out.state.unitStatus).toEqual({ status: 'blocked', message: 'etcd service not running' });
+    expect(out.state.unitStatus).toEqual({ name: 'blocked', message: 'etcd service not running' });
   });
 
   it('detects the loss of the majority', async () => {
@@ -92,8 +92,8 @@ describe('health records', () => {
     world.unit(1).snap.failStart = true;
     world.unit(2).snap.failStart = true;
     const out = await world.hook(0, 'update-status');
-    expect(out.state.unitStatus).toEqual({ status: 'blocked', message: 'Cluster failure - majority of cluster members lost' });
-    expect(out.state.appStatus).toEqual({ status: 'blocked', message: 'Cluster failure - majority of cluster members lost' });
+    expect(out.state.unitStatus).toEqual({ name: 'blocked', message: 'Cluster failure - majority of cluster members lost' });
+    expect(out.state.appStatus).toEqual({ name: 'blocked', message: 'Cluster failure - majority of cluster members lost' });
   });
 
   it('the health action returns every member\'s record and a live probe', async () => {

@@ -21,13 +21,13 @@ describe('malformed peer data', () => {
     expect(out.exitCode).toBe(0);
     expect(memberNames(world)).toEqual(['charmed-etcd0', 'charmed-etcd1', 'charmed-etcd2']);
     expect(world.cluster.calls.filter((c) => c.op === 'memberRemove')).toEqual([]);
-    expect(out.state.appStatus).toEqual({ status: 'blocked', message: 'malformed peer data from charmed-etcd/2: private_ip' });
+    expect(out.state.appStatus).toEqual({ name: 'blocked', message: 'malformed peer data from charmed-etcd/2: private_ip' });
     expect(out.logs.some((l) => l.message.includes('charmed-etcd/2 published malformed private_ip in etcd-peers'))).toBe(true);
 
     // Unit 2's own next hook republishes its address; the status clears.
     await world.hook(2, 'update-status');
     const healed = await world.hook(0, 'update-status');
-    expect(healed.state.appStatus).toEqual({ status: 'active', message: '' });
+    expect(healed.state.appStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('a malformed cluster_state never bootstraps a new cluster: the leader, a member, restores it to "existing"', async () => {
@@ -51,7 +51,7 @@ describe('malformed peer data', () => {
     const callsBefore = world.unit(1).snap.calls.length;
     const out = await world.hook(1, 'update-status');
     expect(out.exitCode).toBe(0);
-    expect(out.state.unitStatus).toEqual({ status: 'blocked', message: 'malformed peer data from application: cluster_state' });
+    expect(out.state.unitStatus).toEqual({ name: 'blocked', message: 'malformed peer data from application: cluster_state' });
     expect(world.unit(1).snap.calls.slice(callsBefore).filter((c) => !c.startsWith('services'))).toEqual([]);
   });
 });

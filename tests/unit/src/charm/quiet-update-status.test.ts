@@ -12,7 +12,7 @@ describe('a quiet update-status', () => {
     await world.deploy(3);
     const out = await world.hook(1, 'update-status');
     expect(out.exitCode).toBe(0);
-    expect(world.unit(1).unitStatus).toEqual({ status: 'active', message: '' });
+    expect(world.unit(1).unitStatus).toEqual({ name: 'active', message: '' });
     expect(tools(out)).not.toContain('opened-ports');
     expect(tools(out)).not.toContain('network-get');
     expect(tools(out)).not.toContain('relation-set');

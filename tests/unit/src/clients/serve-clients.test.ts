@@ -30,8 +30,8 @@ describe('the etcd-client provider', () => {
     const out = await clientChanged(0);
     expect(out.exitCode).toBe(0);
     const message = 'Client relation: TLS is disabled. Please enable TLS';
-    expect(world.unit(0).unitStatus).toEqual({ status: 'blocked', message });
-    expect(world.appStatus).toEqual({ status: 'blocked', message });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'blocked', message });
+    expect(world.appStatus).toEqual({ name: 'blocked', message });
     expect(world.otherRelations[0]!.localAppData).toEqual({});
     expect(world.appBag['managed_users']).toBeUndefined();
     expect(world.appBag['client_trust']).toBeUndefined();
@@ -45,7 +45,7 @@ describe('the etcd-client provider', () => {
     relateClient({ prefix: '/kube/' });
     const out = await clientChanged(1);
     expect(out.exitCode).toBe(0);
-    expect(world.unit(1).unitStatus).toEqual({ status: 'active', message: '' });
+    expect(world.unit(1).unitStatus).toEqual({ name: 'active', message: '' });
     expect(out.toolCalls.filter((c) => c.tool === 'relation-set')).toEqual([]);
   });
 
@@ -55,7 +55,7 @@ describe('the etcd-client provider', () => {
     const rel = relateClient({ prefix: '/kube/' });
     const out = await world.run(0, (ctx) => ctx.on.relationBroken(rel));
     expect(out.exitCode).toBe(0);
-    expect(world.unit(0).unitStatus).toEqual({ status: 'active', message: '' });
+    expect(world.unit(0).unitStatus).toEqual({ name: 'active', message: '' });
     expect(world.appBag['managed_users']).toBeUndefined();
   });
 });

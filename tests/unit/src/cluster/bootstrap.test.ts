@@ -14,7 +14,7 @@ describe('install and bootstrap', () => {
     const install = await world.hook(0, 'install');
     expect(install.exitCode).toBe(0);
     // Juju creates the peer relations after install.
-    expect(install.state.unitStatus).toEqual({ status: 'maintenance', message: 'no peer relation available' });
+    expect(install.state.unitStatus).toEqual({ name: 'maintenance', message: 'no peer relation available' });
     expect(world.unit(0).snap.calls).toEqual([]);
     // Goal state plans three units, two are in the relation: still nothing.
     world.plannedUnits = 3;
@@ -24,7 +24,7 @@ describe('install and bootstrap', () => {
     const out = await world.hook(0, 'leader-elected');
     expect(out.exitCode).toBe(0);
     expect(world.unit(0).snap.calls.slice(0, 2)).toEqual(['install charmed-etcd --revision 2', 'refresh --hold charmed-etcd']);
-    expect(out.unitStatusHistory).toContainEqual({ status: 'maintenance', message: 'Installing etcd...' });
+    expect(out.unitStatusHistory).toContainEqual({ name: 'maintenance', message: 'Installing etcd...' });
   });
 
   it('a missing architecture blocks with a clear message and installs nothing', async () => {
@@ -33,7 +33,7 @@ describe('install and bootstrap', () => {
     for (const hook of ['install', 'leader-elected'] as const) {
       const out = await world.hook(0, hook);
       expect(out.exitCode).toBe(0);
-      expect(out.state.unitStatus).toEqual({ status: 'blocked', message: "Snap revision missing for architecture 's390x' in refresh_versions.toml" });
+      expect(out.state.unitStatus).toEqual({ name: 'blocked', message: "Snap revision missing for architecture 's390x' in refresh_versions.toml" });
       // The leader says so for the application too.
       expect(out.state.appStatus).toEqual(out.state.unitStatus);
     }
@@ -47,7 +47,7 @@ describe('install and bootstrap', () => {
     await world.hook(0, 'install');
     const first = await world.hook(0, 'leader-elected');
     expect(first.exitCode).toBe(0);
-    expect(first.state.unitStatus).toEqual({ status: 'blocked', message: 'unable to install etcd snap' });
+    expect(first.state.unitStatus).toEqual({ name: 'blocked', message: 'unable to install etcd snap' });
     u.snap.failInstall = false;
     const retried = await world.hook(0, 'leader-elected');
     expect(retried.exitCode).toBe(0);
@@ -77,8 +77,8 @@ describe('install and bootstrap', () => {
     const secret = world.secrets.find((s) => s.label === 'etcd-peers.charmed-etcd.app');
     expect(secret?.revisions.at(-1)?.content).toEqual({ 'root-password': 'generated-password-1' });
     expect(u.bag['state']).toBe('started');
-    expect(u.unitStatus).toEqual({ status: 'active', message: '' });
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(u.unitStatus).toEqual({ name: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
     expect(u.openedPorts).toEqual([{ protocol: 'tcp', port: 2379 }]);
   });
 });

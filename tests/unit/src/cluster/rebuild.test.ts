@@ -36,7 +36,7 @@ describe('rebuild-cluster', () => {
     expect(existsSync(memberDir)).toBe(true);
     const stopped = await world.changed(1, 0);
     expect(stopped.exitCode).toBe(0);
-    expect(world.unit(1).unitStatus).toEqual({ status: 'blocked', message: 'Rebuilding with new cluster configuration...' });
+    expect(world.unit(1).unitStatus).toEqual({ name: 'blocked', message: 'Rebuilding with new cluster configuration...' });
     expect(world.unit(1).bag['rebuild_stopped']).toBe(id);
     expect(world.unit(1).bag['state']).toBeUndefined();
     expect(existsSync(memberDir)).toBe(false);
@@ -46,6 +46,6 @@ describe('rebuild-cluster', () => {
     await world.changed(0, 1);
     expect(await world.unit(0).snap.isActive('etcd')).toBe(false);
     expect(world.appBag['rebuild_phase']).toBe('stopping');
-    expect(world.appStatus).toEqual({ status: 'blocked', message: 'Rebuilding with new cluster configuration...' });
+    expect(world.appStatus).toEqual({ name: 'blocked', message: 'Rebuilding with new cluster configuration...' });
   });
 });

@@ -21,7 +21,7 @@ describe('scale down', () => {
     expect(world.cluster.leaderId).not.toBe(leaderMember.id);
     await world.settle();
     expect(world.appBag['cluster_members']).toBe('charmed-etcd0=http://10.0.0.10:2380,charmed-etcd2=http://10.0.0.12:2380');
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('fails the hook rather than lose quorum, and removes nothing', async () => {
@@ -76,7 +76,7 @@ describe('scale down', () => {
     await world.hook(2, 'leader-elected');
     expect(world.appBag['cluster_state']).toBe('existing');
     expect(world.appBag['cluster_members']).toBe('charmed-etcd2=http://10.0.0.12:2380');
-    expect(world.unit(2).unitStatus).toEqual({ status: 'active', message: '' });
+    expect(world.unit(2).unitStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('the leader removes a member whose unit vanished (remove-unit --force) on update-status, and drops it from cluster_members', async () => {

@@ -20,7 +20,7 @@ describe('scale up: learners one at a time', () => {
     world = new World();
     await world.deploy(1);
     await addUnit(1);
-    expect(world.unit(1).unitStatus).toEqual({ status: 'maintenance', message: 'Waiting to join cluster' });
+    expect(world.unit(1).unitStatus).toEqual({ name: 'maintenance', message: 'Waiting to join cluster' });
     expect(world.unit(1).bag['private_ip']).toBe('10.0.0.11');
     expect(world.cluster.list()).toHaveLength(1);
 
@@ -33,7 +33,7 @@ describe('scale up: learners one at a time', () => {
     await world.changed(1, 0);
     expect(world.cluster.isRunning('charmed-etcd1')).toBe(true);
     expect(world.unit(1).bag['state']).toBe('started');
-    expect(world.unit(1).unitStatus).toEqual({ status: 'maintenance', message: 'Waiting to promote learning member' });
+    expect(world.unit(1).unitStatus).toEqual({ name: 'maintenance', message: 'Waiting to promote learning member' });
 
     await world.changed(0, 1);
     expect(world.cluster.list().every((m) => !m.isLearner)).toBe(true);
@@ -56,8 +56,8 @@ describe('scale up: learners one at a time', () => {
       ['charmed-etcd1', false],
       ['charmed-etcd2', false],
     ]);
-    for (const n of [0, 1, 2]) expect(world.unit(n).unitStatus).toEqual({ status: 'active', message: '' });
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    for (const n of [0, 1, 2]) expect(world.unit(n).unitStatus).toEqual({ name: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('promotes a learner only once it has caught up with the leader', async () => {
@@ -70,7 +70,7 @@ describe('scale up: learners one at a time', () => {
     const out = await world.changed(0, 1);
     expect(out.exitCode).toBe(0);
     expect(world.cluster.calls.filter((c) => c.op === 'memberPromote')).toEqual([]);
-    expect(out.state.unitStatus).toEqual({ status: 'maintenance', message: 'Waiting to promote learning member' });
+    expect(out.state.unitStatus).toEqual({ name: 'maintenance', message: 'Waiting to promote learning member' });
 
     const learner = world.cluster.memberByName('charmed-etcd1')!;
     learner.appliedIndex = world.cluster.index;
@@ -120,7 +120,7 @@ describe('scale up: learners one at a time', () => {
     const paths = await unitWithData(marker);
     expect(readFileSync(`${paths.memberDir}/old-wal`, 'utf8')).toBe('stale');
     expect(world.cluster.isRunning('charmed-etcd1')).toBe(false);
-    expect(world.unit(1).unitStatus).toEqual({ status: 'blocked', message: STATUS.foreignData });
+    expect(world.unit(1).unitStatus).toEqual({ name: 'blocked', message: STATUS.foreignData });
     expect(STATUS.foreignData).toMatch(/^data storage holds etcd data of another member; move it away or attach empty storage/);
   });
 });

@@ -54,7 +54,7 @@ describe('3.5 -> 3.6', () => {
     expect(versions()).toEqual(['3.6.13', '3.6.13', '3.6.13']);
     expect([0, 1, 2].map(dialectOf)).toEqual([FOR_36, FOR_36, FOR_36]);
     expect(world.cluster.clusterVersion).toBe('3.6');
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('rolls back to 3.5.30 while the cluster version is still 3.5, and the rolled-back unit renders for 3.5 again', async () => {
@@ -66,7 +66,7 @@ describe('3.5 -> 3.6', () => {
     await world.settle();
     expect(versions()).toEqual(['3.5.30', '3.5.30', '3.5.30']);
     expect([0, 1, 2].map(dialectOf)).toEqual([FOR_35, FOR_35, FOR_35]);
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('once every member runs 3.6, the 3.5.30 charm downgrades through etcd: enabled once, members replaced highest first, config for 3.5', async () => {
@@ -88,7 +88,7 @@ describe('3.5 -> 3.6', () => {
       ['ENABLE', '3.5'],
     ]);
     expect(world.cluster.downgradeTarget).toBeUndefined();
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('a downgrade rolled back half-way: the rollback cancels it and the cluster version returns to 3.6', async () => {
@@ -107,7 +107,7 @@ describe('3.5 -> 3.6', () => {
     expect(world.cluster.downgradeTarget).toBeUndefined();
     expect(world.cluster.clusterVersion).toBe('3.6');
     expect([0, 1, 2].map(dialectOf)).toEqual([FOR_36, FOR_36, FOR_36]);
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('a snap refresh that fails after this unit enabled the downgrade cancels it: the cluster version returns to 3.6', async () => {
@@ -130,11 +130,11 @@ describe('3.5 -> 3.6', () => {
     expect(world.cluster.clusterVersion).toBe('3.5');
     await world.refreshCharm(BUILDS.etcd3423);
     await world.settle();
-    expect(world.appStatus).toEqual({ status: 'blocked', message: 'Refresh incompatible. Rollback with `juju refresh --revision 11`' });
+    expect(world.appStatus).toEqual({ name: 'blocked', message: 'Refresh incompatible. Rollback with `juju refresh --revision 11`' });
     const stopsBefore = world.unit(2).snap.calls.filter((c) => c.startsWith('stop')).length;
     await world.action(2, 'force-refresh-start', { 'check-compatibility': false });
     await world.hook(2, 'update-status');
-    expect(world.unit(2).unitStatus).toEqual({ status: 'blocked', message: 'Cannot refresh to etcd 3.4.23: cluster version is 3.5.0, etcd would not start' });
+    expect(world.unit(2).unitStatus).toEqual({ name: 'blocked', message: 'Cannot refresh to etcd 3.4.23: cluster version is 3.5.0, etcd would not start' });
     expect(world.unit(2).snap.calls.filter((c) => c.startsWith('stop')).length).toBe(stopsBefore);
     expect(world.cluster.calls.some((c) => c.op === 'downgrade' && c.args[0] === 'ENABLE')).toBe(false);
     expect(revisions()).toEqual(['3', '3', '3']);
@@ -144,7 +144,7 @@ describe('3.5 -> 3.6', () => {
     await deployed(BUILDS.etcd3516);
     await world.refreshCharm(BUILDS.etcd3613);
     await world.settle();
-    expect(world.appStatus).toEqual({ status: 'blocked', message: 'Refresh incompatible. Rollback with `juju refresh --revision 10`' });
+    expect(world.appStatus).toEqual({ name: 'blocked', message: 'Refresh incompatible. Rollback with `juju refresh --revision 10`' });
     expect(revisions()).toEqual(['2', '2', '2']);
   });
 });
@@ -158,7 +158,7 @@ describe('patches within 3.6', () => {
     await world.refreshCharm(BUILDS.etcd3613, [2, 1, 0]);
     await world.settle();
     expect(versions()).toEqual(['3.6.13', '3.6.13', '3.6.13']);
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
 
     await world.refreshCharm(BUILDS.etcd3616, [2, 1, 0]);
     await world.settle();
@@ -186,7 +186,7 @@ describe('3.6 -> 3.7', () => {
     await world.settle();
     expect(versions()).toEqual(['3.7.3', '3.7.3', '3.7.3']);
     expect(world.cluster.clusterVersion).toBe('3.7');
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
 
     // Once the cluster is 3.7, going back to 3.6.16 is etcd's downgrade.
     await world.refreshCharm(BUILDS.etcd3616, [2, 1, 0]);
@@ -194,13 +194,13 @@ describe('3.6 -> 3.7', () => {
     expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
     expect(world.cluster.clusterVersion).toBe('3.6');
     expect(world.cluster.downgradeTarget).toBeUndefined();
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
 
     // Skipping a minor on the way down (3.6 -> 3.4, forced past the compatibility check) is refused before anything stops.
     await world.refreshCharm(BUILDS.etcd3423);
     await world.action(2, 'force-refresh-start', { 'check-compatibility': false });
     await world.hook(2, 'update-status');
-    expect(world.unit(2).unitStatus).toEqual({ status: 'blocked', message: 'Cannot refresh to etcd 3.4.23: this unit runs etcd 3.6.16; etcd changes one minor at a time' });
+    expect(world.unit(2).unitStatus).toEqual({ name: 'blocked', message: 'Cannot refresh to etcd 3.4.23: this unit runs etcd 3.6.16; etcd changes one minor at a time' });
     expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
   });
 
@@ -213,7 +213,7 @@ describe('3.6 -> 3.7', () => {
     // Judged from the original 3.6.16, 3.5.30 is a supported downgrade; unit 2 would skip 3.6.
     await world.refreshCharm(BUILDS.etcd3530, [2, 1, 0]);
     await world.settle();
-    expect(world.unit(2).unitStatus).toEqual({ status: 'blocked', message: 'Cannot refresh to etcd 3.5.30: this unit runs etcd 3.7.3; etcd changes one minor at a time' });
+    expect(world.unit(2).unitStatus).toEqual({ name: 'blocked', message: 'Cannot refresh to etcd 3.5.30: this unit runs etcd 3.7.3; etcd changes one minor at a time' });
     expect(world.unit(2).snap.calls.filter((c) => c.startsWith('stop')).length).toBe(stopsBefore);
     expect(world.cluster.calls.some((c) => c.op === 'downgrade' && c.args[0] === 'ENABLE')).toBe(false);
     expect(versions()).toEqual(['3.6.16', '3.6.16', '3.7.3']);
@@ -221,7 +221,7 @@ describe('3.6 -> 3.7', () => {
     await world.refreshCharm(BUILDS.etcd3616, [2, 1, 0]);
     await world.settle();
     expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 });
 
@@ -238,7 +238,7 @@ describe('3.6 -> 3.7 with etcd 3.5 entries in the WAL', () => {
     await world.settle();
     expect(versions()).toEqual(['3.7.3', '3.7.3', '3.7.3']);
     expect(world.cluster.clusterVersion).toBe('3.7');
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
     for (const n of [0, 1, 2]) {
       expect(await unreplayable(n)).toEqual([]);
       expect(snapshotCountOf(n)).toBe(10000);
@@ -261,7 +261,7 @@ describe('3.6 -> 3.7 with etcd 3.5 entries in the WAL', () => {
     await world.refreshCharm(BUILDS.etcd373, [2, 1, 0]);
     await world.settle();
     expect(world.unit(2).unitStatus).toEqual({
-      status: 'blocked',
+      name: 'blocked',
       message: "Cannot refresh to etcd 3.7.3 yet: a 3.6 snapshot left 2 etcd 3.5 entries in the WAL, which 3.7 cannot replay",
     });
     expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
@@ -277,7 +277,7 @@ describe('3.6 -> 3.7 with etcd 3.5 entries in the WAL', () => {
     await world.refreshCharm(BUILDS.etcd3616, [2, 1, 0]);
     await world.settle();
     expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 });
 
@@ -298,7 +298,7 @@ describe('a downgrade no unit carries out', () => {
     expect(world.cluster.calls.filter((c) => c.op === 'downgrade').map((c) => c.args[0])).toEqual(['VALIDATE', 'VALIDATE', 'ENABLE', 'CANCEL']);
     expect(world.cluster.downgradeTarget).toBeUndefined();
     expect(world.cluster.clusterVersion).toBe('3.6');
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('a downgrade under way is not cancelled: the refresh to 3.5 is in progress', async () => {

@@ -58,11 +58,11 @@ describe('a 3-unit refresh 3.5.16 -> 3.5.30', () => {
     await world.settle();
     expect(revisions()).toEqual(['2', '2', '3']);
     expect(world.appStatus).toEqual({
-      status: 'blocked',
+      name: 'blocked',
       message: `Refreshing. Check units >=2 are healthy & run \`resume-refresh\` on unit 1. ${ROLLBACK_10}`,
     });
-    expect(unitStatus(2)).toEqual({ status: 'active', message: 'etcd 3.5.30 running; Snap revision 3; Charm revision 11' });
-    expect(unitStatus(1)).toEqual({ status: 'active', message: 'etcd 3.5.16 running; Snap revision 2 (outdated); Charm revision 11' });
+    expect(unitStatus(2)).toEqual({ name: 'active', message: 'etcd 3.5.30 running; Snap revision 3; Charm revision 11' });
+    expect(unitStatus(1)).toEqual({ name: 'active', message: 'etcd 3.5.16 running; Snap revision 2 (outdated); Charm revision 11' });
 
     const wrongUnit = await world.action(0, 'resume-refresh');
     expect(wrongUnit.actionResult).toMatchObject({ status: 'failed', message: 'Must run action on unit 1' });
@@ -77,8 +77,8 @@ describe('a 3-unit refresh 3.5.16 -> 3.5.30', () => {
     expect(revisions()).toEqual(['3', '3', '3']);
     expect(versions()).toEqual(['3.5.30', '3.5.30', '3.5.30']);
     expect(world.cluster.list()).toHaveLength(3);
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
-    for (const n of [0, 1, 2]) expect(unitStatus(n)).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
+    for (const n of [0, 1, 2]) expect(unitStatus(n)).toEqual({ name: 'active', message: '' });
     // The new original versions: the next rollback target is revision 11.
     expect(world.refreshAppBag['original_charm_revision']).toBe('"ch:amd64/noble/charmed-etcd-11"');
     expect(world.unit(0).workloadVersion).toBe('3.5.30');
@@ -94,13 +94,13 @@ describe('a 3-unit refresh 3.5.16 -> 3.5.30', () => {
     await world.settle();
     expect(revisions()).toEqual(['2', '3', '3']);
     expect(world.appStatus).toEqual({
-      status: 'blocked',
+      name: 'blocked',
       message: `Refreshing. Check units >=1 are healthy & run \`resume-refresh\` on unit 0. ${ROLLBACK_10}`,
     });
     expect((await world.action(0, 'resume-refresh')).actionResult?.status).toBe('completed');
     await world.settle();
     expect(revisions()).toEqual(['3', '3', '3']);
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('none: no confirmation; the app suggests the emergency stop while it runs; resume-refresh is not applicable', async () => {
@@ -111,7 +111,7 @@ describe('a 3-unit refresh 3.5.16 -> 3.5.30', () => {
     // Unit 1 goes next on its own, at its next event.
     await world.hook(0, 'update-status');
     expect(world.appStatus).toEqual({
-      status: 'maintenance',
+      name: 'maintenance',
       message: 'Refreshing. To pause refresh, run `juju config charmed-etcd pause-after-unit-refresh=all`',
     });
     const resume = await world.action(1, 'resume-refresh');
@@ -121,7 +121,7 @@ describe('a 3-unit refresh 3.5.16 -> 3.5.30', () => {
     });
     await world.settle();
     expect(revisions()).toEqual(['3', '3', '3']);
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('the emergency stop: pause-after-unit-refresh=all halts a `none` refresh before the next unit', async () => {
@@ -139,7 +139,7 @@ describe('a 3-unit refresh 3.5.16 -> 3.5.30', () => {
 
   it('an invalid pause-after-unit-refresh blocks the app (even with no refresh) and acts as `all`', async () => {
     await deployed({ pause: 'sometimes' });
-    const status = { status: 'blocked', message: 'pause-after-unit-refresh config must be set to "all", "first", or "none"' };
+    const status = { name: 'blocked', message: 'pause-after-unit-refresh config must be set to "all", "first", or "none"' };
     expect(world.appStatus).toEqual(status);
     const pre = await world.action(0, 'pre-refresh-check');
     expect(pre.actionResult?.results['result']).toContain('The refresh will pause for your manual confirmation after each unit refreshes');
@@ -162,7 +162,7 @@ describe('refusals', () => {
     await world.refreshCharm(BUILDS.etcd3530);
     await world.settle();
     expect(unitStatus(2)).toEqual({
-      status: 'blocked',
+      name: 'blocked',
       message: 'Rollback with `juju refresh`. Pre-refresh check failed: Cluster is not healthy: alarm NOSPACE raised',
     });
     expect(revisions()).toEqual(['2', '2', '2']);
@@ -176,7 +176,7 @@ describe('refusals', () => {
     await deployed();
     await world.refreshCharm(BUILDS.etcd3423);
     await world.settle();
-    expect(world.appStatus).toEqual({ status: 'blocked', message: 'Refresh incompatible. Rollback with `juju refresh --revision 10`' });
+    expect(world.appStatus).toEqual({ name: 'blocked', message: 'Refresh incompatible. Rollback with `juju refresh --revision 10`' });
     expect(revisions()).toEqual(['2', '2', '2']);
     expect(world.unit(2).snap.calls.filter((c) => c.startsWith('stop'))).toEqual([]);
   });
@@ -189,7 +189,7 @@ describe('refusals', () => {
     expect(forced.exitCode).toBe(0);
     expect(forced.actionResult).toMatchObject({ status: 'completed', results: { result: 'Refresh started. Failed to refresh unit 2. Unit 2 will retry refresh on the next Juju event' } });
     await world.hook(2, 'update-status');
-    expect(unitStatus(2)).toEqual({ status: 'blocked', message: refusal });
+    expect(unitStatus(2)).toEqual({ name: 'blocked', message: refusal });
     expect(world.unit(2).snap.calls.filter((c) => c.startsWith('stop') || c.startsWith('refresh charmed-etcd'))).toEqual([]);
     expect(world.cluster.isRunning('charmed-etcd2')).toBe(true);
     expect(revisions()).toEqual(['2', '2', '2']);
@@ -202,7 +202,7 @@ describe('refusals', () => {
     const retry = await world.hook(2, 'update-status');
     expect(retry.exitCode).toBe(1);
     expect(retry.stderr).toContain('refreshing the etcd snap failed; Juju retries this hook');
-    expect(unitStatus(2)).toEqual({ status: 'maintenance', message: 'Snap refresh to revision 3 failed; retrying. See `juju debug-log`' });
+    expect(unitStatus(2)).toEqual({ name: 'maintenance', message: 'Snap refresh to revision 3 failed; retrying. See `juju debug-log`' });
     expect(world.cluster.isRunning('charmed-etcd2')).toBe(true);
     expect(revisions()).toEqual(['2', '2', '2']);
     world.unit(2).snap.failRefresh = false;
@@ -218,7 +218,7 @@ describe('a release whose daemon fails, and rollback', () => {
     await world.settle();
     expect(revisions()).toEqual(['2', '2', '4']);
     expect(world.cluster.isRunning('charmed-etcd2')).toBe(false);
-    expect(unitStatus(2).status).toBe('blocked');
+    expect(unitStatus(2).name).toBe('blocked');
     expect(unitStatus(2).message).toBe('etcd service not running');
     const resume = await world.action(1, 'resume-refresh');
     expect(resume.actionResult).toMatchObject({ status: 'failed', message: 'Unit 2 is unhealthy. Refresh will not resume.' });
@@ -228,7 +228,7 @@ describe('a release whose daemon fails, and rollback', () => {
     await world.settle();
     expect(revisions()).toEqual(['2', '2', '2']);
     expect(versions()).toEqual(['3.5.16', '3.5.16', '3.5.16']);
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
     // Units that never left the original snap were not restarted by the rollback.
     expect(world.unit(0).snap.calls.filter((c) => c.startsWith('stop'))).toEqual([]);
   });
@@ -242,7 +242,7 @@ describe('a release whose daemon fails, and rollback', () => {
     await world.refreshCharm(BUILDS.etcd3423, [2, 1, 0]);
     await world.settle();
     expect(versions()).toEqual(['3.4.23', '3.4.23', '3.4.23']);
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 
   it('a completed minor upgrade moves the cluster version to 3.5', async () => {
@@ -251,7 +251,7 @@ describe('a release whose daemon fails, and rollback', () => {
     await world.settle();
     expect(versions()).toEqual(['3.5.16', '3.5.16', '3.5.16']);
     expect(world.cluster.clusterVersion).toBe('3.5');
-    expect(world.appStatus).toEqual({ status: 'active', message: '' });
+    expect(world.appStatus).toEqual({ name: 'active', message: '' });
   });
 });
 
@@ -264,7 +264,7 @@ describe('during a refresh', () => {
 
     world.config = { 'election-timeout': 2000 };
     await world.hook(1, 'config-changed');
-    expect(unitStatus(1)).toEqual({ status: 'waiting', message: 'Config change waits for the refresh to finish' });
+    expect(unitStatus(1)).toEqual({ name: 'waiting', message: 'Config change waits for the refresh to finish' });
     await world.hook(2, 'update-status');
     expect(world.cluster.starts.length).toBe(startsBefore);
 
@@ -274,7 +274,7 @@ describe('during a refresh', () => {
 
     const removal = await world.run(0, (ctx, rel) => ctx.on.relationDeparted(rel, { remoteUnit: 1, departingUnit: 'charmed-etcd/0' }));
     expect(removal.exitCode, removal.stderr).toBe(1);
-    expect(removal.state.unitStatus).toEqual({ status: 'waiting', message: 'Removal waits for unit 2 to finish refreshing' });
+    expect(removal.state.unitStatus).toEqual({ name: 'waiting', message: 'Removal waits for unit 2 to finish refreshing' });
     expect(world.cluster.list()).toHaveLength(3);
   });
 });

@@ -104,7 +104,7 @@ export class World {
   readonly cluster = new FakeEtcdCluster();
   readonly units = new Map<number, UnitSim>();
   appBag: Record<string, string> = {};
-  appStatus: State['appStatus'] = { status: 'unknown', message: '' };
+  appStatus: State['appStatus'] = { name: 'unknown', message: '' };
   secrets: Secret[] = [];
   config: Record<string, string | number | boolean> = {};
   leader = 0;
@@ -147,7 +147,7 @@ export class World {
       root,
       snap: new FakeSnap(root, this.cluster),
       bag: this.#addressBag(n),
-      unitStatus: { status: 'unknown', message: '' },
+      unitStatus: { name: 'unknown', message: '' },
       openedPorts: [],
       architecture: 'x86_64',
       refreshBag: this.#addressBag(n),

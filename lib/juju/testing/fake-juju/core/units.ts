@@ -1,6 +1,6 @@
 /** Applications and units: deploy, scale up, removal (contract §3.6 "Unit removal"), leadership. */
 import path from 'node:path';
-import { compareUnitNames, newUnit, statusValue } from '../model.js';
+import { compareUnitNames, newUnit, storedStatus } from '../model.js';
 import type { CharmFiles, ConfigValue } from '../model.js';
 import { deploySequence, teardownSequence } from './events.js';
 import { ModelError } from './errors.js';
@@ -22,7 +22,7 @@ export function addApplication(model: CoreModel, options: { app: string; charm: 
   const state: AppState = {
     name: app,
     charm: options.charm,
-    application: { name: app, charm: options.files, charmRevision: options.charm.revision, status: statusValue('unknown'), statusSetByCharm: false, leaderSettings: {} },
+    application: { name: app, charm: options.files, charmRevision: options.charm.revision, status: storedStatus('unknown'), statusSetByCharm: false, leaderSettings: {} },
     config: { ...options.config },
     life: 'alive',
     nextUnit: 0,

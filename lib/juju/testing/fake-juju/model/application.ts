@@ -1,8 +1,8 @@
 /** The local application and its units. */
 import type { CharmFiles } from './charm-files.js';
 import type { Bag } from './relation.js';
-import { EPOCH, statusValue } from './status.js';
-import type { AgentStatusValue, StatusValue } from './status.js';
+import { EPOCH, storedStatus } from './status.js';
+import type { AgentStatusValue, StoredStatus } from './status.js';
 import { unitNumber } from './unit-names.js';
 
 export interface ApplicationModel {
@@ -10,7 +10,7 @@ export interface ApplicationModel {
   charm: CharmFiles;
   /** The charm revision the units run (for status output in the simulator). */
   charmRevision: number;
-  status: StatusValue;
+  status: StoredStatus;
   /** True once any unit (the leader) called `status-set --application`. */
   statusSetByCharm: boolean;
   /** Deprecated leader settings (`leader-get`/`leader-set`). */
@@ -61,7 +61,7 @@ export interface UnitModel {
   machineId: string;
   leader: boolean;
   life: 'alive' | 'dying' | 'dead';
-  workloadStatus: StatusValue;
+  workloadStatus: StoredStatus;
   /** True once the charm called `status-set` on this unit (Juju's "unknown after start" rule). */
   statusSetByCharm: boolean;
   agentStatus: AgentStatusValue;
@@ -95,7 +95,7 @@ export const newUnit = (options: {
   machineId: options.machineId ?? unitNumber(options.name).toString(),
   leader: options.leader ?? false,
   life: 'alive',
-  workloadStatus: statusValue('unknown'),
+  workloadStatus: storedStatus('unknown'),
   statusSetByCharm: false,
   agentStatus: { status: 'idle', message: '', since: EPOCH },
   workloadVersion: '',

@@ -5,7 +5,7 @@ import type { CharmFiles, ConfigValue } from './charm-files.js';
 import type { RelationModel } from './relation.js';
 import { secretIdFor } from './secret.js';
 import type { SecretModel } from './secret.js';
-import { statusValue } from './status.js';
+import { storedStatus } from './status.js';
 
 export interface FakeModel {
   uuid: string;
@@ -42,7 +42,7 @@ export const emptyModel = (options: {
     name: options.appName,
     charm: options.charm,
     charmRevision: options.charmRevision ?? 1,
-    status: statusValue('unknown'),
+    status: storedStatus('unknown'),
     statusSetByCharm: false,
     leaderSettings: {},
   },

@@ -10,7 +10,7 @@ export type WorkloadStatusName =
   | 'error'
   | 'terminated';
 
-export interface StatusValue {
+export interface StoredStatus {
   status: WorkloadStatusName;
   message: string;
   /** `status-set` never fills this from a charm; kept for `status-get --include-data`. */
@@ -28,7 +28,7 @@ export interface AgentStatusValue {
 export const EPOCH = '1970-01-01T00:00:00.000Z';
 
 /** A status value with empty message and data. */
-export const statusValue = (status: WorkloadStatusName, message = '', since = EPOCH): StatusValue => ({
+export const storedStatus = (status: WorkloadStatusName, message = '', since = EPOCH): StoredStatus => ({
   status,
   message,
   data: {},

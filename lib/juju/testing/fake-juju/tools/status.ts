@@ -1,6 +1,6 @@
 /** "Now" tools: status, workload version and logging take effect at once. */
 import { compareUnitNames } from '../model.js';
-import type { LogLevel, StatusValue, WorkloadStatusName } from '../model.js';
+import type { LogLevel, StoredStatus, WorkloadStatusName } from '../model.js';
 import { liveUnit, relationKey, snapshotRelation } from '../scope.js';
 import { atMost, boolFlag, failure, flagBool, flagString, stringFlag, usage } from './tool.js';
 import type { ToolDef } from './tool.js';
@@ -20,7 +20,7 @@ export const statusSet: ToolDef = {
     }
     atMost(call, 2);
     const { scope } = call;
-    const value: StatusValue = { status: status as WorkloadStatusName, message: call.args[1] ?? '', data: {}, since: scope.now() };
+    const value: StoredStatus = { status: status as WorkloadStatusName, message: call.args[1] ?? '', data: {}, since: scope.now() };
     if (flagBool(call, 'application')) {
       if (!scope.isLeader) throw failure('this unit is not the leader');
       scope.model.application.status = value;
@@ -36,7 +36,7 @@ export const statusSet: ToolDef = {
   },
 };
 
-const details = (value: StatusValue, includeData: boolean): Record<string, unknown> =>
+const details = (value: StoredStatus, includeData: boolean): Record<string, unknown> =>
   includeData
     ? { status: value.status, message: value.message, 'status-data': { ...value.data } }
     : { status: value.status };

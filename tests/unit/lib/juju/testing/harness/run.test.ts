@@ -50,7 +50,7 @@ describe('Context.run: environment and charm directory', () => {
     const ctx = demo();
     const state = createState({ leader: true });
     await ctx.run(ctx.on.start(), state, charm(async ({ tools }) => { await tools.run('status-set', ['active']); }));
-    expect(state.unitStatus.status).toBe('unknown');
+    expect(state.unitStatus.name).toBe('unknown');
     expect(Object.isFrozen(state)).toBe(true);
   });
 });
@@ -90,8 +90,8 @@ describe('Context.run: Juju\'s commit rules', () => {
     expect(out.state.unitState).toEqual({});
     expect(out.state.openedPorts).toEqual([]);
     expect(out.state.secrets).toEqual([]);
-    expect(out.state.unitStatus).toEqual({ status: 'maintenance', message: 'restarting' });
-    expect(out.agentStatus).toEqual({ status: 'error', message: 'hook failed: "config-changed"' });
+    expect(out.state.unitStatus).toEqual({ name: 'maintenance', message: 'restarting' });
+    expect(out.agentStatus).toEqual({ name: 'error', message: 'hook failed: "config-changed"' });
   });
 
   it('reads see the hook\'s own pending writes; a successful hook commits them', async () => {
@@ -126,13 +126,13 @@ describe('Context.run: Juju\'s own statuses', () => {
   it('sets maintenance before install and unknown after start when the charm never set a status', async () => {
     const ctx = demo();
     const installed = await ctx.run(ctx.on.install(), createState(), charm(async () => 0));
-    expect(installed.unitStatusHistory).toEqual([{ status: 'maintenance', message: 'installing charm software' }]);
+    expect(installed.unitStatusHistory).toEqual([{ name: 'maintenance', message: 'installing charm software' }]);
     const started = await ctx.run(ctx.on.start(), installed.state, charm(async () => 0));
-    expect(started.state.unitStatus.status).toBe('maintenance'); // the harness cannot know install was Juju's
+    expect(started.state.unitStatus.name).toBe('maintenance'); // the harness cannot know install was Juju's
     const fresh = await ctx.run(ctx.on.stop(), createState(), charm(async () => 0));
     expect(fresh.unitStatusHistory).toEqual([
-      { status: 'maintenance', message: 'stopping charm software' },
-      { status: 'maintenance', message: '' },
+      { name: 'maintenance', message: 'stopping charm software' },
+      { name: 'maintenance', message: '' },
     ]);
   });
 });
@@ -149,7 +149,7 @@ describe('Context.run: actions (§3.5)', () => {
     }));
     expect(out.actionResult).toEqual({ status: 'failed', message: 'disk full', results: { where: '/srv' }, logs: ['halfway'] });
     expect(out.state.unitState).toEqual({ 'last-backup': '/srv' });
-    expect(out.agentStatus.status).toBe('idle');
+    expect(out.agentStatus.name).toBe('idle');
   });
 
   it('an action exiting non-zero is failed with "exit status N" and nothing committed', async () => {
@@ -161,7 +161,7 @@ describe('Context.run: actions (§3.5)', () => {
     }));
     expect(out.actionResult).toEqual({ status: 'failed', message: 'exit status 2', results: { partial: 'yes' }, logs: [] });
     expect(out.state.unitState).toEqual({});
-    expect(out.agentStatus.status).toBe('idle');
+    expect(out.agentStatus.name).toBe('idle');
   });
 
   it('a completed action gets its params with defaults filled in', async () => {
