@@ -254,6 +254,25 @@ describe('3.6 -> 3.7 with etcd 3.5 entries in the WAL', () => {
     ]);
   });
 
+  it('a snap refresh that fails after the snapshot leaves etcd 3.6 on the usual config; the retry refreshes without another snapshot restart', async () => {
+    await deployed(BUILDS.etcd3616);
+    plantWalFrom35(unitPaths(world.unit(2).root).memberDir);
+    world.unit(2).snap.failRefresh = true;
+    await world.refreshCharm(BUILDS.etcd373, [2, 1, 0]);
+    await world.settle();
+    expect(versions()).toEqual(['3.6.16', '3.6.16', '3.6.16']);
+    expect(world.cluster.memberByName('charmed-etcd2')?.running).toBe(true);
+    expect(snapshotCountOf(2)).toBe(10000);
+    expect(await unreplayable(2)).toEqual([]);
+    const restarts = world.unit(2).snap.calls.filter((c) => c.startsWith('restart')).length;
+
+    world.unit(2).snap.failRefresh = false;
+    await world.hook(2, 'update-status');
+    await world.settle();
+    expect(versions()).toEqual(['3.6.16', '3.6.16', '3.7.3']);
+    expect(world.unit(2).snap.calls.filter((c) => c.startsWith('restart')).length).toBe(restarts);
+  });
+
   it('when 3.6 takes no snapshot, the unit refuses with the usual config, etcd 3.6 runs, and later hooks do not restart it again', async () => {
     await deployed(BUILDS.etcd3616);
     plantWalFrom35(unitPaths(world.unit(2).root).memberDir);
