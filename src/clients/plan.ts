@@ -82,7 +82,10 @@ export function planClientUsers(requests: readonly ResolvedRequest[], managed: R
   const remove = Object.entries(managed)
     .filter(([, cn]) => !claimed.has(cn))
     .map(([key, commonName]) => ({ key, commonName }));
-  return { keep, remove, managed: Object.fromEntries(keep.map((u) => [u.key, u.commonName])), problems };
+  // Key order, not claim order: the same users must serialise the same way in every hook, or the
+  // leader rewrites managed_users with no new content and wakes every peer.
+  const nextManaged = Object.fromEntries([...keep].sort((a, b) => a.key.localeCompare(b.key, 'en')).map((u) => [u.key, u.commonName]));
+  return { keep, remove, managed: nextManaged, problems };
 }
 
 /** What etcd must change for `user` to hold exactly its prefix: a grant when missing, revokes of any other. */

@@ -30,6 +30,10 @@ import type { ClientRequest } from './requests.js';
 import type { ClusterFacts, SharedSecrets } from './responses.js';
 import { providerDatabag, secretLabel, tlsSecretContent, userSecretContent } from './responses.js';
 
+/** Same keys with the same values, in any order. */
+const sameEntries = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+
 export const CLIENT_WAIT = {
   refresh: 'Client relations wait for the refresh to finish',
   etcd: 'Client relations wait for etcd to answer',
@@ -103,8 +107,10 @@ async function serve(ctx: ClientsContext, client: EtcdApi & AuthClient, clients:
   }
   for (const user of plan.keep) await ensureUser(client, user, view, roles);
 
-  const managed = JSON.stringify(plan.managed);
-  if (JSON.stringify(app.managedUsers) !== managed) ctx.relation.localAppData.set(APP_KEYS.managedUsers, Object.keys(plan.managed).length === 0 ? undefined : managed);
+  // Compared as content: a stored value in another key order says the same and is left alone.
+  if (!sameEntries(app.managedUsers, plan.managed)) {
+    ctx.relation.localAppData.set(APP_KEYS.managedUsers, Object.keys(plan.managed).length === 0 ? undefined : JSON.stringify(plan.managed));
+  }
   const trust = [...plan.keep].sort((a, b) => a.key.localeCompare(b.key, 'en')).map((u) => normalisePem(u.leaf));
   const trustChanged = JSON.stringify(app.clientTrust.map(normalisePem)) !== JSON.stringify(trust);
   if (trustChanged) {

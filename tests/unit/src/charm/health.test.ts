@@ -23,6 +23,37 @@ describe('health records', () => {
     expect(isSignificantChange(undefined, record)).toBe(true);
   });
 
+  it('a lagging member\'s growing lag is not a significant change; catching up or a new problem is', () => {
+    const lagging = { ...record, healthy: false, problems: ['behind leader by 1001 entries'] };
+    expect(isSignificantChange(record, lagging)).toBe(true);
+    expect(isSignificantChange(lagging, { ...lagging, problems: ['behind leader by 4711 entries'] })).toBe(false);
+    expect(isSignificantChange(lagging, { ...lagging, problems: ['behind leader by 4711 entries', 'no raft leader'] })).toBe(true);
+    expect(isSignificantChange(lagging, record)).toBe(true);
+  });
+
+  it('update-status on a lagging member writes its record once, not again while only the lag count moves', async () => {
+    world = new World();
+    await world.deploy(2);
+    const member = world.cluster.memberByName('charmed-etcd1')!;
+    expect(world.cluster.leaderId).not.toBe(member.id);
+    const lagBy = (n: number) => {
+      for (const m of world.cluster.members.values()) m.appliedIndex += 5000;
+      member.appliedIndex -= n;
+    };
+    lagBy(1500);
+    const first = await world.hook(1, 'update-status');
+    expect(healthWrites(first)).toHaveLength(1);
+    expect(JSON.parse(world.unit(1).bag['health']!)).toMatchObject({ healthy: false, problems: ['behind leader by 1500 entries'] });
+    // Writes keep flowing and the lag count moves: the peers learn nothing new from it.
+    lagBy(700);
+    const again = await world.hook(1, 'update-status');
+    expect(again.toolCalls.filter((c) => c.tool === 'relation-set')).toEqual([]);
+    member.appliedIndex = [...world.cluster.members.values()].find((m) => m.id === world.cluster.leaderId)!.appliedIndex;
+    const caughtUp = await world.hook(1, 'update-status');
+    expect(healthWrites(caughtUp)).toHaveLength(1);
+    expect(JSON.parse(world.unit(1).bag['health']!)).toMatchObject({ healthy: true, problems: [] });
+  });
+
   it('update-status writes no peer data when only the applied index moved', async () => {
     world = new World();
     await world.deploy(2);

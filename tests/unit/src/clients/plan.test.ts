@@ -46,6 +46,13 @@ describe('planClientUsers', () => {
     expect(plan.problems.size).toBe(0);
   });
 
+  it('serialises managed_users the same way once a newcomer becomes an incumbent (no rewrite of the same content)', async () => {
+    const first = planClientUsers([await resolved('9-r1', 9, 'alpha'), await resolved('10-r2', 10, 'beta')], { '9-r1': 'alpha' }, noUsers);
+    const next = planClientUsers([await resolved('9-r1', 9, 'alpha'), await resolved('10-r2', 10, 'beta')], first.managed, { users: ['root', 'alpha', 'beta'], rolePrefixes: {} });
+    expect(next.managed).toEqual(first.managed);
+    expect(JSON.stringify(next.managed)).toBe(JSON.stringify(first.managed));
+  });
+
   it('gives each relation its blocked text: missing prefix or certificate, a CA certificate', async () => {
     const plan = planClientUsers(
       [
