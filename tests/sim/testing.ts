@@ -12,12 +12,12 @@
  * });
  * ```
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { build } from '../../scripts/build.mjs';
 import { runCli } from './cli/main.js';
 import { destroyModel } from './cli/destroy.js';
@@ -30,6 +30,19 @@ import type { StatusJson } from './status.js';
 
 const CLI = fileURLToPath(new URL('./cli/main.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * With SIM_KEEP_HOOK_LOGS=<dir>, a destroyed model's hooks.jsonl is kept there,
+ * named after the test file, so a suite run can be profiled hook by hook.
+ */
+function keepHookLog(home: SimHome): void {
+  const dir = process.env.SIM_KEEP_HOOK_LOGS;
+  if (dir === undefined || dir === '' || !existsSync(home.hookLog)) return;
+  const file = expect.getState().testPath ?? 'unknown';
+  const name = `${path.relative(REPO, file).replaceAll('/', '_')}.${Date.now()}.jsonl`;
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(home.hookLog, path.join(dir, name));
+}
 
 export interface CliResult {
   readonly stdout: string;
@@ -140,6 +153,7 @@ export async function createSimModel(options: SimModelOptions = {}): Promise<Sim
       return pids;
     },
     async destroy() {
+      keepHookLog(home);
       await destroyModel(home);
       rmSync(work, { recursive: true, force: true });
     },

@@ -112,3 +112,11 @@ describe('CLI input errors', () => {
     expect((await model().spawnSim('exec', 'tiny/8', '--', 'true')).exitCode).toBe(2);
   });
 });
+
+describe('sim exec through the real CLI', () => {
+  // The integration helpers run commands in the unit's environment in-process (support/unit-exec.ts); this is the verb itself.
+  it('runs the command in the unit environment with its stdout and exit code', async () => {
+    const r = await model().spawnSim('exec', 'tiny/1', '--', 'sh', '-c', 'echo "$JUJU_UNIT_NAME"; exit 3');
+    expect({ stdout: r.stdout, exitCode: r.exitCode }).toEqual({ stdout: 'tiny/1', exitCode: 3 });
+  });
+});

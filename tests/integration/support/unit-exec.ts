@@ -1,25 +1,35 @@
 /**
  * Commands on a unit as an operator runs them (`juju exec`/`juju ssh`):
- * `sim exec UNIT -- CMD` through the real CLI, and the snap's etcdctl with
+ * `sim exec UNIT -- CMD`'s unit environment, and the snap's etcdctl with
  * the root password fed on stdin, so it never appears on any argv or in a log.
  */
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { z } from 'zod';
+import { unitInfo } from '../../sim/cli/verbs.js';
 import type { CliResult, SimModel } from '../../sim/testing.js';
 
-const CLI = fileURLToPath(new URL('../../sim/cli/main.ts', import.meta.url));
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** `sim exec UNIT -- argv...` with `input` on the command's stdin. Never throws for a failing command. */
+/**
+ * `sim exec UNIT -- argv...` with `input` on the command's stdin. Never throws for a failing command.
+ * It does what the verb does (the controller's unit environment, then the command in it) without a
+ * CLI process per call: a `node --import tsx` start cost 1-3 s on a busy machine, and the suite makes
+ * hundreds of these calls. tests/integration/sim tests the verb itself through the real CLI.
+ */
 export async function simExec(sim: SimModel, unit: string, argv: readonly string[], options: { readonly input?: string } = {}): Promise<CliResult> {
-  const r = await execa(process.execPath, ['--import', 'tsx', CLI, 'exec', unit, '--', ...argv], {
-    cwd: REPO,
-    env: { ...process.env, ...sim.env },
+  const [command, ...args] = argv;
+  if (command === undefined) throw new Error('simExec: no command');
+  let env: Record<string, string>;
+  try {
+    env = (await unitInfo(sim.home, unit)).env;
+  } catch (error) {
+    return { stdout: '', stderr: `ERROR ${error instanceof Error ? error.message : String(error)}`, exitCode: 2 };
+  }
+  const r = await execa(command, args, {
+    env,
+    extendEnv: false,
     reject: false,
     ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
   });
-  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? 1 };
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? 127 };
 }
 
 /** Reads the password from stdin into ETCDCTL_USER (etcdctl's environment form of `--user root:<pw>`). */

@@ -189,7 +189,8 @@ const updateStatus: Verb = async (home, args, io) => {
   return 0;
 };
 
-const unitInfo = async (home: SimHome, unit: string) =>
+/** What the controller says of a unit: its root, the environment `sim exec` runs commands in, its address. */
+export const unitInfo = async (home: SimHome, unit: string) =>
   (await send(home, { type: 'unit-info', unit })) as { root: string; env: Record<string, string>; address: string };
 
 const killWorkload: Verb = async (home, args, io) => {
