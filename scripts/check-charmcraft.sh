@@ -5,9 +5,10 @@
 # scripts/pack.mjs makes of build/charm (run `npm run build` first).
 # See scripts/check_charmcraft.py for what is checked.
 #
-# Usage: bash scripts/check-charmcraft.sh [--yaml-only] [PROJECT_DIR]
-#   PROJECT_DIR  the directory with the four YAML files (default: this repository)
-#   --yaml-only  only the YAML checks (no build/charm needed)
+# Usage: bash scripts/check-charmcraft.sh [--yaml-only|--install-only] [PROJECT_DIR]
+#   PROJECT_DIR     the directory with the four YAML files (default: this repository)
+#   --yaml-only     only the YAML checks (no build/charm needed)
+#   --install-only  only make the venv (CI does it beside the TypeScript checks)
 #
 # charmcraft lives in a venv outside the repository, made on first use and
 # reused while it holds the pinned version:
@@ -19,11 +20,13 @@ CHARMCRAFT_VERSION=4.5.0
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 yaml_only=false
+install_only=false
 project=""
 for arg in "$@"; do
   case "$arg" in
     --yaml-only) yaml_only=true ;;
-    -*) echo "usage: bash scripts/check-charmcraft.sh [--yaml-only] [PROJECT_DIR]" >&2; exit 2 ;;
+    --install-only) install_only=true ;;
+    -*) echo "usage: bash scripts/check-charmcraft.sh [--yaml-only|--install-only] [PROJECT_DIR]" >&2; exit 2 ;;
     *) project="$arg" ;;
   esac
 done
@@ -48,6 +51,7 @@ if [ ! -e "$marker" ] || ! "$venv/bin/python" -c "import charmcraft" 2>/dev/null
   touch "$marker"
 fi
 flock -u 9
+[ "$install_only" = false ] || exit 0
 
 check=("$venv/bin/python" "$root/scripts/check_charmcraft.py" "$project")
 if [ "$yaml_only" = false ]; then
