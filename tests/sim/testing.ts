@@ -32,7 +32,7 @@ const CLI = fileURLToPath(new URL('./cli/main.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * With SIM_KEEP_HOOK_LOGS=<dir>, a destroyed model's hooks.jsonl is kept there,
+ * With SIM_KEEP_HOOK_LOGS=<dir>, a destroyed model's hooks.jsonl and debug log are kept there,
  * named after the test file, so a suite run can be profiled hook by hook.
  */
 function keepHookLog(home: SimHome): void {
@@ -42,6 +42,7 @@ function keepHookLog(home: SimHome): void {
   const name = `${path.relative(REPO, file).replaceAll('/', '_')}.${Date.now()}.jsonl`;
   mkdirSync(dir, { recursive: true });
   copyFileSync(home.hookLog, path.join(dir, name));
+  if (existsSync(home.debugLog)) copyFileSync(home.debugLog, path.join(dir, name.replace(/\.jsonl$/, '.debug-log')));
 }
 
 export interface CliResult {
