@@ -23,11 +23,17 @@ import type { RestoreMember, RestoreState, RestoreStep, RestoreTarget } from './
 import { readS3Relation } from './s3-relation.js';
 import { RESTORE_TEXT } from './texts.js';
 
-/** What the restore says to the rest of the hook: `holds` keeps everything else off etcd. */
+/**
+ * What the restore says to the rest of the hook: `holds` keeps everything
+ * else off etcd; `retry` (why this unit's step failed) fails the hook so that
+ * Juju retries it (5, 10, 20 s ...): no other unit's write would wake this
+ * one, and the restore would otherwise wait for update-status.
+ */
 export interface RestoreGate {
   readonly holds: boolean;
   readonly unit?: CharmStatus | undefined;
   readonly app?: CharmStatus | undefined;
+  readonly retry?: string | undefined;
 }
 
 const inProgress: CharmStatus = { name: 'maintenance', message: RESTORE_TEXT.inProgress };
@@ -48,7 +54,7 @@ interface StepContext {
 /** Failures a step reports (and retries at a later hook); anything else is a bug and fails the hook. */
 const isStepFailure = (error: unknown): error is Error => error instanceof EtcdError || error instanceof SnapError || error instanceof ObjectStoreError;
 
-type StepResult = { readonly ok: true; readonly verificationFailed?: boolean } | { readonly ok: false; readonly status: CharmStatus };
+type StepResult = { readonly ok: true; readonly verificationFailed?: boolean } | { readonly ok: false; readonly status: CharmStatus; readonly reason: string };
 
 async function download(ctx: StepContext): Promise<StepResult> {
   const { scope, state } = ctx;
@@ -113,7 +119,7 @@ async function complete(ctx: StepContext): Promise<StepResult> {
   const sick = auth.ok ? await waitHealthy(scope, self.clientUrl, auth.password) : auth.reason;
   if (sick !== undefined) {
     scope.log.error(`${self.name} after the restore: ${sick}`);
-    return { ok: false, status: blocked(RESTORE_TEXT.unhealthy) };
+    return { ok: false, status: blocked(RESTORE_TEXT.unhealthy), reason: `${self.name} after the restore: ${sick}` };
   }
   if (ctx.isLeader && auth.ok && app.credentialsSecret !== undefined && auth.password !== (await currentPassword(scope.model, app))) {
     scope.log.info("the restored keyspace's root password is the configured one; recording it as etcd's current password");
@@ -151,8 +157,8 @@ async function work(ctx: StepContext, step: RestoreStep): Promise<StepResult> {
     }
   } catch (error) {
     if (!(error instanceof RestoreStepError || isStepFailure(error))) throw error;
-    scope.log.error(`restore step ${step} failed on ${ctx.self.name}: ${error.message} (retried at the next hook)`);
-    return { ok: false, status: blocked(RESTORE_TEXT.failed) };
+    scope.log.error(`restore step ${step} failed on ${ctx.self.name}: ${error.message} (Juju retries the hook)`);
+    return { ok: false, status: blocked(RESTORE_TEXT.failed), reason: `restore step ${step}: ${error.message}` };
   }
 }
 
@@ -184,7 +190,7 @@ export async function runRestore(scope: CharmHook, relation: Relation): Promise<
         const me = target.members.find((m) => m.unit === model.unitName)!;
         const ctx: StepContext = { scope, relation, isLeader, state: { ...state, target }, self, me, app: await scope.app(relation) };
         const result = await work(ctx, decision.step);
-        if (!result.ok) return holding(result.status);
+        if (!result.ok) return { ...holding(result.status), retry: result.reason };
         if (result.verificationFailed === true) state = { ...state, verificationFailed: true };
         steps[model.unitName] = decision.step;
         relation.localUnitData.set(RESTORE_KEYS.step, decision.step);

@@ -56,7 +56,7 @@ async function route(model: Model, parts: CharmParts, host: HookHost, log: Logge
   const reconciled = await reconcile(scope, refresh);
   const backup = await backupStep(scope);
   await applyHookStatus(model, resolveHookStatus({ kind: 'reconciled', refresh, ...reconciled, backup }));
-  return {};
+  return { retry: reconciled.retry };
 }
 
 /** What the charm is built from: the effects for one hook, and the refresh step run first on every event. */

@@ -32,6 +32,8 @@ export interface ReconcileStatuses {
   readonly unit: readonly (CharmStatus | undefined)[];
   readonly app: CharmStatus | undefined;
   readonly isLeader: boolean;
+  /** Why this hook must fail so that Juju retries it (a restore step that failed). */
+  readonly retry?: string | undefined;
 }
 
 /**
@@ -48,7 +50,8 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
   const statuses: (CharmStatus | undefined)[] = [];
   let appStatus: CharmStatus | undefined;
   let restartedUnhealthy = false;
-  const finish = (): ReconcileStatuses => ({ unit: statuses, app: appStatus, isLeader });
+  let retry: string | undefined;
+  const finish = (): ReconcileStatuses => ({ unit: statuses, app: appStatus, isLeader, retry });
   const upkeep = (result: UpkeepResult): void => {
     statuses.push(result.status);
     if (result.restartedUnhealthy) restartedUnhealthy = true;
@@ -81,6 +84,7 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
   statuses.push(restore.unit);
   if (restore.holds) {
     appStatus = restore.app;
+    retry = restore.retry;
     return finish();
   }
   let app = await scope.app(relation);

@@ -115,6 +115,22 @@ describe('restore action', () => {
     expect(world.appBag['restore_verification_failed']).toBeUndefined();
   });
 
+  it('a step that fails (the store unreachable) fails the hook, so Juju retries it; the retry goes on once the store answers', async () => {
+    await withBackup();
+    await world.action(0, 'restore', { 'backup-id': ID });
+    world.objectStorage.failDownloads = true;
+    const failed = await world.changed(1, 0);
+    expect(failed.exitCode).toBe(1);
+    expect(failed.agentStatus.name).toBe('error');
+    expect(world.unit(1).unitStatus).toEqual({ name: 'blocked', message: 'failed to restore backup' });
+    expect(world.unit(1).bag['restore_step']).toBeUndefined();
+    world.objectStorage.failDownloads = false;
+    const retried = await world.changed(1, 0);
+    expect(retried.exitCode).toBe(0);
+    expect(world.unit(1).bag['restore_step']).toBe('download_backup');
+    expect(world.unit(1).unitStatus).toEqual({ name: 'maintenance', message: 'Database restore is in progress' });
+  });
+
   it('while a restore runs, update-status neither restarts a stopped member nor changes the membership', async () => {
     await withBackup();
     await world.action(0, 'restore', { 'backup-id': ID });
