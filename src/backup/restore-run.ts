@@ -51,7 +51,7 @@ interface StepContext {
   readonly app: AppState;
 }
 
-/** Failures a step reports (and retries at a later hook); anything else is a bug and fails the hook. */
+/** Failures a step reports (its hook then fails with the reason, and Juju retries it); anything else is a bug. */
 const isStepFailure = (error: unknown): error is Error => error instanceof EtcdError || error instanceof SnapError || error instanceof ObjectStoreError;
 
 type StepResult = { readonly ok: true; readonly verificationFailed?: boolean } | { readonly ok: false; readonly status: CharmStatus; readonly reason: string };
@@ -118,7 +118,7 @@ async function complete(ctx: StepContext): Promise<StepResult> {
   const auth = await settleAuth(scope, self.clientUrl, await passwordCandidates(scope, app));
   const sick = auth.ok ? await waitHealthy(scope, self.clientUrl, auth.password) : auth.reason;
   if (sick !== undefined) {
-    scope.log.error(`${self.name} after the restore: ${sick}`);
+    // The router logs the reason when it fails the hook.
     return { ok: false, status: blocked(RESTORE_TEXT.unhealthy), reason: `${self.name} after the restore: ${sick}` };
   }
   if (ctx.isLeader && auth.ok && app.credentialsSecret !== undefined && auth.password !== (await currentPassword(scope.model, app))) {
@@ -157,8 +157,7 @@ async function work(ctx: StepContext, step: RestoreStep): Promise<StepResult> {
     }
   } catch (error) {
     if (!(error instanceof RestoreStepError || isStepFailure(error))) throw error;
-    scope.log.error(`restore step ${step} failed on ${ctx.self.name}: ${error.message} (Juju retries the hook)`);
-    return { ok: false, status: blocked(RESTORE_TEXT.failed), reason: `restore step ${step}: ${error.message}` };
+    return { ok: false, status: blocked(RESTORE_TEXT.failed), reason: `restore step ${step} failed on ${ctx.self.name}: ${error.message}` };
   }
 }
 

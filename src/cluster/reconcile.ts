@@ -50,8 +50,7 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
   const statuses: (CharmStatus | undefined)[] = [];
   let appStatus: CharmStatus | undefined;
   let restartedUnhealthy = false;
-  let retry: string | undefined;
-  const finish = (): ReconcileStatuses => ({ unit: statuses, app: appStatus, isLeader, retry });
+  const finish = (): ReconcileStatuses => ({ unit: statuses, app: appStatus, isLeader });
   const upkeep = (result: UpkeepResult): void => {
     statuses.push(result.status);
     if (result.restartedUnhealthy) restartedUnhealthy = true;
@@ -84,8 +83,7 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
   statuses.push(restore.unit);
   if (restore.holds) {
     appStatus = restore.app;
-    retry = restore.retry;
-    return finish();
+    return { ...finish(), retry: restore.retry };
   }
   let app = await scope.app(relation);
   const own = await scope.own(relation);
