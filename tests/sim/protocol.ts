@@ -58,6 +58,8 @@ export const RequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('fault-point'), contextId: z.string(), argv: z.array(z.string()), when: z.enum(['before', 'after']) }),
   z.object({ type: z.literal('update-status'), units: z.array(z.string()) }),
   z.object({ type: z.literal('unit-info'), unit: z.string() }),
+  /** The unit's machine gets a new private address (lib/juju/testing/fake-juju/core/addresses.ts). */
+  z.object({ type: z.literal('set-address'), unit: z.string(), address: z.string() }),
   z.object({ type: z.literal('add-secret'), name: z.string(), content: z.record(z.string(), z.string()) }),
   z.object({ type: z.literal('grant-secret'), name: z.string(), app: z.string() }),
   z.object({ type: z.literal('update-secret'), name: z.string(), content: z.record(z.string(), z.string()) }),

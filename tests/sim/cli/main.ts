@@ -19,6 +19,8 @@ export const USAGE = `usage: sim <verb> [args]   (model in $SIM_HOME, default ./
   integrate APP[:ENDPOINT] APP[:ENDPOINT]
   remove-relation APP[:ENDPOINT] APP[:ENDPOINT] | RELATION_ID
   remove-application APP
+  set-address UNIT IP                (the unit's machine gets a new private address in 127.0.0.0/8;
+                                      Juju runs config-changed on the unit)
   config [KEY[=VALUE] ...] [--reset KEY] [--app APP]
   run UNIT|APP/leader ACTION [k=v ...] [--format json]
   publish [DIR] [--workload V] [--charm-version V]

@@ -1,4 +1,4 @@
-/** The verbs that shape the model: deploy, add-unit, integrate, remove-relation, remove-application. */
+/** The verbs that shape the model: deploy, add-unit, integrate, remove-relation, remove-application, set-address. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ensureSnapStore, publishCharm } from '../charm-store.js';
@@ -84,6 +84,15 @@ const removeApplication: Verb = async (home, args, io) => {
   return 0;
 };
 
+/** `sim set-address UNIT IP`: the unit's machine changes its private address (Juju runs config-changed on it). */
+const setAddress: Verb = async (home, args, io) => {
+  const { positionals } = parse(args, {});
+  needPositionals(positionals, 2, 2, 'set-address UNIT IP');
+  const [unit, address] = positionals as [string, string];
+  const reply = await send(home, { type: 'set-address', unit, address });
+  io.out(reply['changed'] === true ? `${unit}: ${String(reply['previous'])} -> ${address}\n` : `${unit} already has ${address}\n`);
+  return 0;
+};
 
 export const MODEL_VERBS: Readonly<Record<string, Verb>> = {
   deploy,
@@ -91,4 +100,5 @@ export const MODEL_VERBS: Readonly<Record<string, Verb>> = {
   integrate,
   'remove-relation': removeRelation,
   'remove-application': removeApplication,
+  'set-address': setAddress,
 };

@@ -175,6 +175,8 @@ export async function handleRequest(runtime: Runtime, req: Request): Promise<Rec
       // On demand, as the interval timer does it (benchmarks): started units only; none named = all.
       for (const name of req.units) liveUnit(runtime, name);
       return runtime.dispatch({ kind: 'update-status', units: req.units });
+    case 'set-address':
+      return runtime.dispatch({ kind: 'set-address', unit: liveUnit(runtime, req.unit).name, address: req.address });
     case 'unit-info': {
       const unit = simUnit(runtime, req.unit);
       return {

@@ -5,6 +5,7 @@
  * or the retry back-off).
  */
 import { compareUnitNames } from '../model.js';
+import { refreshAddressBags } from './addresses.js';
 import type { CommitResult } from '../commit.js';
 import { afterHook, beforeHook } from '../juju-effects.js';
 import type { HookIdentity } from '../juju-effects.js';
@@ -48,7 +49,9 @@ export function afterEvent(model: CoreModel, unit: CoreUnit, event: QueuedEvent,
   // An action never changes a unit's hook-error state.
   if (event.kind === 'action' && unit.failure) unit.juju.agentStatus = agent;
   if (!commit.committed) return;
-  fanOutRelationChanges(model, unit, commit.relationChanges);
+  // Juju refreshes the unit's address keys with config-changed's commit (core/addresses.ts).
+  const addressChanges = event.kind === 'hook' && event.name === 'config-changed' ? refreshAddressBags(model, unit) : [];
+  fanOutRelationChanges(model, unit, [...commit.relationChanges, ...addressChanges]);
   for (const { id, revision } of commit.secretRevisions) secretChanged(model, id, revision);
 }
 

@@ -14,6 +14,7 @@ import { afterSuccess, beforeEvent, afterEvent, finishEvent, startEvent, swapCha
 import { nextRetryAt, pickReady, queueHooks, taken } from './queue.js';
 import { integrate, removeRelation } from './relations.js';
 import { addUserSecret, grantUserSecret, updateUserSecret } from './secrets.js';
+import { setUnitAddress } from './addresses.js';
 import { addApplication, addUnits, appUnits, beginRemoval, electLeader, removeApplication } from './units.js';
 import type { CharmRef, CoreModel, QueuedEvent } from './types.js';
 
@@ -29,6 +30,8 @@ export type Input = { readonly at: number } & (
   | { kind: 'run-action'; unit: string; action: string; params: Record<string, unknown> }
   | { kind: 'resolved'; unit: string; noRetry: boolean }
   | { kind: 'update-status'; units?: readonly string[] }
+  /** The unit's machine got a new private address (core/addresses.ts). */
+  | { kind: 'set-address'; unit: string; address: string }
   | { kind: 'elect-leader'; app: string; unit?: string }
   | { kind: 'add-secret'; name: string; content: Record<string, string> }
   | { kind: 'grant-secret'; name: string; app: string }
@@ -166,6 +169,8 @@ function apply(model: CoreModel, input: Input, commands: Command[]): Record<stri
       for (const unit of started) queueHooks(model, unit.name, [{ kind: 'hook', name: 'update-status' }]);
       return { units: started.map((u) => u.name) };
     }
+    case 'set-address':
+      return setUnitAddress(model, input.unit, input.address);
     case 'elect-leader':
       electLeader(model, input.app, input.unit);
       return {};

@@ -64,7 +64,8 @@ export interface CoreUnit {
   readonly name: string;
   readonly app: string;
   readonly machine: number;
-  readonly address: string;
+  /** The machine's private address (`sim set-address` changes it). */
+  address: string;
   /** What the hook tools see of the unit (statuses, leadership, storage, ports, state). */
   juju: UnitModel;
   /** The charm the unit's directory holds now. */
@@ -121,7 +122,7 @@ export interface CoreModel {
   readonly uuid: string;
   readonly name: string;
   readonly jujuVersion: string;
-  /** `127.x.y`: unit addresses are `<subnet>.<10 + machine>`. */
+  /** `127.x.y`: units get `<subnet>.<10 + machine>` when added (`sim set-address` may move them). */
   readonly subnet: string;
   /** Where unit roots live (`<unitsDir>/<app>-<n>/root`); storage locations are under them. */
   readonly unitsDir: string;

@@ -5,7 +5,7 @@ import { secretAdd, secretGrant, secretRemove, secretRevoke, secretSet } from '.
 import { closePort, openPort, openedPorts, stateDelete, stateGet, stateSet } from './state-ports.js';
 import { applicationVersionSet, jujuLog, statusGet, statusSet } from './status.js';
 import type { ToolDef } from './tool.js';
-import { configGet, goalState, isLeader, leaderGet, leaderSet, networkGet, storageGet, storageList } from './unit-info.js';
+import { configGet, goalState, isLeader, leaderGet, leaderSet, networkGet, storageGet, storageList, unitGet } from './unit-info.js';
 
 const ALL: readonly ToolDef[] = [
   actionFail, actionGet, actionLog, actionSet,
@@ -13,7 +13,7 @@ const ALL: readonly ToolDef[] = [
   secretAdd, secretGet, secretGrant, secretIds, secretInfoGet, secretRemove, secretRevoke, secretSet,
   closePort, openPort, openedPorts, stateDelete, stateGet, stateSet,
   applicationVersionSet, jujuLog, statusGet, statusSet,
-  configGet, goalState, isLeader, leaderGet, leaderSet, networkGet, storageGet, storageList,
+  configGet, goalState, isLeader, leaderGet, leaderSet, networkGet, storageGet, storageList, unitGet,
 ];
 
 /** Every hook tool the fake implements, by name. */

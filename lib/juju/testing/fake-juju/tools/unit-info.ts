@@ -153,6 +153,24 @@ export const networkGet: ToolDef = {
   },
 };
 
+/** Legacy `unit-get private-address|public-address` (juju/juju jujuc unit-get.go); the simulator's machines have one address. */
+export const unitGet: ToolDef = {
+  name: 'unit-get',
+  synopsis: '[options] <setting>',
+  purpose: 'print public-address or private-address',
+  flags: [],
+  output: FORMATS,
+  run(call) {
+    const setting = call.args[0];
+    if (setting === undefined) throw usage('no setting specified');
+    if (setting !== 'private-address' && setting !== 'public-address') throw usage(`unknown setting ${JSON.stringify(setting)}`);
+    atMost(call, 1);
+    const { scope } = call;
+    const unit = scope.snapshot.units[scope.unitName] ?? liveUnit(scope);
+    return unit.addresses.privateAddress;
+  },
+};
+
 export const storageGet: ToolDef = {
   name: 'storage-get',
   synopsis: '[options] [<key>]',
