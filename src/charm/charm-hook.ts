@@ -10,11 +10,8 @@ import type { CharmEffects } from './effects.js';
 import { unitPaths } from '../etcd/paths.js';
 import type { UnitPaths } from '../etcd/paths.js';
 import type { AppState, ClusterMember, UnitState } from './peers.js';
-import { PEER_ENDPOINT, parseAppState, parseUnitState, servesTls } from './peers.js';
+import { JUJU_INGRESS_ADDRESS, PEER_ENDPOINT, parseAppState, parseUnitState, servesTls } from './peers.js';
 import { readInstalled, sideFiles } from '../tls/files.js';
-
-/** The key Juju itself sets in every unit's relation bag to the unit's ingress address on that endpoint. */
-const JUJU_INGRESS_ADDRESS = 'ingress-address';
 
 /** This unit's member identity. */
 export interface SelfMember extends ClusterMember {
@@ -37,6 +34,7 @@ export class CharmHook {
   readonly paths: UnitPaths;
   #peer: Promise<Relation | undefined> | undefined;
   #self: Promise<SelfMember> | undefined;
+  #address: Promise<string> | undefined;
   #peers: Promise<UnitState[]> | undefined;
   #config: Promise<CharmConfigResult> | undefined;
 
@@ -57,9 +55,15 @@ export class CharmHook {
     return this.#peer;
   }
 
-  /** This unit's member: name and IP-based URLs from the peer binding's ingress address, with the schemes of the TLS files installed. */
+  /**
+   * This unit's member: name and IP-based URLs, with the schemes of the TLS
+   * files installed. The IP is the one its etcd runs at: the peer binding's
+   * ingress address, except for a started member whose machine moved, which
+   * stays at the address it published until it has moved there
+   * (src/cluster/address-change.ts).
+   */
   self(): Promise<SelfMember> {
-    this.#self ??= Promise.all([this.#ingressAddress(), readInstalled(this.effects.root, 'peer'), readInstalled(this.effects.root, 'client')]).then(
+    this.#self ??= Promise.all([this.#memberAddress(), readInstalled(this.effects.root, 'peer'), readInstalled(this.effects.root, 'client')]).then(
       ([ip, peerTls, clientTls]) => ({
         name: this.memberName,
         ip,
@@ -75,6 +79,24 @@ export class CharmHook {
   /** Forgets this unit's member after its TLS files changed, so the next {@link self} has the new URLs. */
   tlsChanged(): void {
     this.#self = undefined;
+  }
+
+  /** Forgets this unit's member after it moved to its new address (the published one changed). */
+  addressChanged(): void {
+    this.#self = undefined;
+  }
+
+  /** The unit's address on the peer binding now (what Juju answers), read once per hook. */
+  networkAddress(): Promise<string> {
+    this.#address ??= this.#ingressAddress();
+    return this.#address;
+  }
+
+  async #memberAddress(): Promise<string> {
+    const [address, relation] = await Promise.all([this.networkAddress(), this.peer()]);
+    if (relation === undefined) return address;
+    const own = await this.own(relation);
+    return own.started && own.ip !== undefined ? own.ip : address;
   }
 
   /**

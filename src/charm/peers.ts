@@ -31,6 +31,9 @@ export const APP_KEYS = {
   rebuildPhase: 'rebuild_phase',
 } as const;
 
+/** The key Juju itself sets in every unit's relation bag to the unit's ingress address on that endpoint. */
+export const JUJU_INGRESS_ADDRESS = 'ingress-address';
+
 /** Keys of each unit's `etcd-peers` databag. */
 export const UNIT_KEYS = {
   privateIp: 'private_ip',
@@ -173,7 +176,10 @@ export interface UnitState {
   readonly unitNumber: number;
   /** `<app><n>`. */
   readonly memberName: string;
+  /** The address the unit published (`private_ip`): the one its etcd member runs at. */
   readonly ip: string | undefined;
+  /** The address Juju keeps in the bag (`ingress-address`, rewritten after a config-changed once the machine's address changed). */
+  readonly jujuAddress: string | undefined;
   readonly started: boolean;
   /** Undefined when no record was published; `{ok: false}` when it is malformed. */
   readonly health: HealthRecordParse | undefined;
@@ -200,6 +206,8 @@ export function parseUnitState(unit: string, app: string, bag: Readonly<Record<s
     unitNumber: number,
     memberName: `${app}${number}`,
     ip: checked(bag, UNIT_KEYS.privateIp, IPV4, malformed),
+    // Juju's own key: an odd value is not the unit's fault, so it is not reported.
+    jujuAddress: checked(bag, JUJU_INGRESS_ADDRESS, IPV4, []),
     started: checked(bag, UNIT_KEYS.state, STATE, malformed) !== undefined,
     health: health === undefined ? undefined : parseHealthRecord(health),
     configHash: bag[UNIT_KEYS.configHash] || undefined,

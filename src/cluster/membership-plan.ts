@@ -49,9 +49,14 @@ export function planMembership(input: MembershipInput): MembershipStep {
   const byUrl = new Map(input.units.flatMap((u) => (u.peerUrl === undefined ? [] : [[peerAddress(u.peerUrl), u] as const])));
   const view = { members: input.members, healthy: input.healthy };
 
+  // A started member is also known by its name: while its unit moves to a new
+  // address (src/cluster/address-change.ts) etcd lists the new peer URL before
+  // the unit publishes it, and that member is neither new nor an orphan.
+  const byName = (m: Member): CandidateUnit | undefined => (m.name === '' ? undefined : input.units.find((u) => u.memberName === m.name));
+
   const learner = input.members.find((m) => m.isLearner);
   if (learner !== undefined) {
-    const unit = learner.peerUrls.map((url) => byUrl.get(peerAddress(url))).find((u) => u !== undefined);
+    const unit = learner.peerUrls.map((url) => byUrl.get(peerAddress(url))).find((u) => u !== undefined) ?? byName(learner);
     const memberName = unit?.memberName ?? learner.name ?? learner.id;
     if (unit === undefined) {
       // A learner no unit claims (its unit went away before it joined): remove it, learners never hold quorum.
@@ -66,9 +71,10 @@ export function planMembership(input: MembershipInput): MembershipStep {
   }
 
   const known = peerAddressesOf(input.members);
+  const named = new Set(input.members.map((m) => m.name).filter((name) => name !== ''));
   const candidate = [...input.units]
     .sort((a, b) => a.unitNumber - b.unitNumber)
-    .find((u) => u.peerUrl !== undefined && !known.has(peerAddress(u.peerUrl)));
+    .find((u) => u.peerUrl !== undefined && !known.has(peerAddress(u.peerUrl)) && !named.has(u.memberName));
   if (candidate?.peerUrl !== undefined) {
     if (!isReadyToAddVotingMember(view)) {
       return { kind: 'wait-add', memberName: candidate.memberName, reason: 'too few healthy members to add one safely' };

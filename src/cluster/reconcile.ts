@@ -17,6 +17,7 @@ import type { CharmStatus } from '../charm/status.js';
 import type { RefreshOutcome } from '../refresh/step.js';
 import { refreshConfigFile, rollingRestart, selfHeal } from './running-member.js';
 import { switchTls } from './tls-switch.js';
+import { followAddress, publishFirstAddress } from './address-change.js';
 import { CLIENT_ENDPOINT } from '../clients/endpoint.js';
 import { CLIENT_CAS_ENDPOINT } from '../tls/endpoints.js';
 import type { UpkeepResult } from './running-member.js';
@@ -77,7 +78,7 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
     return finish();
   }
   let self = await scope.self();
-  relation.localUnitData.set(UNIT_KEYS.privateIp, self.ip);
+  publishFirstAddress(relation, await scope.own(relation), await scope.networkAddress());
   // A restore replaces the cluster: while it runs, nothing below may touch etcd.
   const restore = await restoreGate(scope, relation);
   statuses.push(restore.unit);
@@ -130,6 +131,11 @@ export async function reconcile(scope: CharmHook, refresh: RefreshOutcome): Prom
     statuses.push(...tls.statuses);
     if (tls.restartedUnhealthy) restartedUnhealthy = true;
     tlsBusy = !tls.readyToStart;
+    self = await scope.self();
+    // The machine's address changed: the member follows it when its turn comes (address-change.ts).
+    const moved = await followAddress({ scope, relation, self, own: await scope.own(relation), app, config: parsed.config }, peers, scope.client(clusterEndpoints(self, peers), rootOf(password)), refresh.inProgress);
+    statuses.push(...moved.statuses);
+    if (moved.restartedUnhealthy) restartedUnhealthy = true;
     self = await scope.self();
   }
   const member: MemberContext | undefined = parsed.ok ? { scope, relation, self, own: await scope.own(relation), app, config: parsed.config } : undefined;

@@ -63,7 +63,11 @@ async function observeSide(ctx: MemberContext, kind: TlsKind, peers: readonly Un
   if (relation !== undefined) {
     // Checked by the config parser already: a bad value never gets here.
     const extra = parseExtraSans(config.tls.extraSans, scope.model.unitNumber);
-    const identity = { unitName: scope.model.unitName, unitNumber: scope.model.unitNumber, modelUuid: scope.model.context.modelUuid, ip: self.ip, hostname: scope.effects.hostname() };
+    const sans = extra.ok ? extra.sans : { ips: [], dns: [] };
+    // The machine's address now; a member still at the address it moves from keeps that one too (src/cluster/address-change.ts).
+    const ip = await scope.networkAddress();
+    const kept = ip === self.ip ? sans : { ...sans, ips: [...sans.ips, self.ip] };
+    const identity = { unitName: scope.model.unitName, unitNumber: scope.model.unitNumber, modelUuid: scope.model.context.modelUuid, ip, hostname: scope.effects.hostname() };
     // Keys, CSRs and offers need the X.509 library: loaded only where a relation exists.
     const { requestCertificate } = await import('../tls/unit-certificate.js');
     const requested = await requestCertificate({
@@ -71,7 +75,7 @@ async function observeSide(ctx: MemberContext, kind: TlsKind, peers: readonly Un
       relation,
       unitNumber: scope.model.unitNumber,
       operatorKey: kind === 'peer' ? config.tls.peerPrivateKey : config.tls.clientPrivateKey,
-      wanted: certificateRequestFor(kind, identity, extra.ok ? extra.sans : { ips: [], dns: [] }, kind === 'peer' ? config.tls.peerDomain : config.tls.clientDomain),
+      wanted: certificateRequestFor(kind, identity, kept, kind === 'peer' ? config.tls.peerDomain : config.tls.clientDomain),
       now: new Date(scope.effects.now()),
       renew,
       tracked: own.tlsTracked[kind],

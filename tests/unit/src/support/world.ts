@@ -82,6 +82,8 @@ export interface UnitSim {
   readonly ctx: Context;
   readonly root: string;
   readonly snap: FakeSnap;
+  /** The machine's private address (what network-get answers); `setAddress` moves it. */
+  address: string;
   bag: Record<string, string>;
   unitStatus: State['unitStatus'];
   openedPorts: State['openedPorts'];
@@ -93,6 +95,8 @@ export interface UnitSim {
   /** The unit's charm directory files (`.juju-charm`, `refresh_versions.toml`, `.charm_refresh_v3/...`). */
   charmFiles: Record<string, CharmFile>;
   workloadVersion: string;
+  /** This unit's own bag in each of {@link World.otherRelations}, by relation id (default: the relation's). */
+  relationBags: Record<number, Bag>;
 }
 
 export interface WorldOptions {
@@ -146,6 +150,7 @@ export class World {
       ctx: new Context({ charmYaml: this.#yaml, unitId: n }),
       root,
       snap: new FakeSnap(root, this.cluster),
+      address: ipOf(n),
       bag: this.#addressBag(n),
       unitStatus: { name: 'unknown', message: '' },
       openedPorts: [],
@@ -154,13 +159,23 @@ export class World {
       charmFiles: this.charmFilesFor(this.build, this.clock),
       workloadVersion: '',
       refresh: etcdRefreshStep,
+      relationBags: {},
     };
     this.units.set(n, unit);
     return unit;
   }
 
-  #addressBag(n: number): Record<string, string> {
-    return { 'private-address': ipOf(n), 'ingress-address': ipOf(n), 'egress-subnets': `${ipOf(n)}/32` };
+  #addressBag(n: number, address = ipOf(n)): Record<string, string> {
+    return { 'private-address': address, 'ingress-address': address, 'egress-subnets': `${address}/32` };
+  }
+
+  /**
+   * The machine of unit `n` gets address `ip`: network-get answers it at once;
+   * Juju's address keys in the unit's bags follow when a config-changed
+   * commits (see {@link hook}). Runs nothing.
+   */
+  setAddress(n: number, ip: string): void {
+    this.unit(n).address = ip;
   }
 
   unit(n: number): UnitSim {
@@ -220,16 +235,24 @@ export class World {
     return createState({
       leader: this.leader === n,
       config: this.config,
-      relations: relation === undefined ? [...this.otherRelations] : [relation, this.refreshRelation(n), ...this.otherRelations],
+      relations: relation === undefined ? this.#otherRelationsOf(u) : [relation, this.refreshRelation(n), ...this.#otherRelationsOf(u)],
       plannedUnits: this.plannedUnits ?? this.units.size,
       workloadVersion: u.workloadVersion,
       secrets: this.secrets,
-      address: ipOf(n),
+      address: u.address,
       unitStatus: u.unitStatus,
       appStatus: this.appStatus,
       openedPorts: u.openedPorts,
       storages: [DATA_STORAGE],
       charmFiles: u.charmFiles,
+    });
+  }
+
+  /** {@link otherRelations} with unit `u`'s own bags. */
+  #otherRelationsOf(u: UnitSim): Relation[] {
+    return this.otherRelations.map((r) => {
+      const bag = u.relationBags[r.id];
+      return bag === undefined ? r : { ...r, localUnitData: bag };
     });
   }
 
@@ -256,6 +279,10 @@ export class World {
       u.refreshBag = { ...rrel.localUnitData };
       if (this.leader === n) this.refreshAppBag = { ...rrel.localAppData };
     }
+    for (const r of this.otherRelations) {
+      const after = out.state.relations.find((o) => o.id === r.id);
+      if (after !== undefined && after.kind === 'relation') u.relationBags[r.id] = { ...after.localUnitData };
+    }
     if (this.leader === n) {
       this.otherRelations = this.otherRelations.map((r) => {
         const after = out.state.relations.find((o) => o.id === r.id);
@@ -272,7 +299,7 @@ export class World {
   }
 
   /** Runs a hook that needs no relation argument. */
-  hook(n: number, name: 'install' | 'start' | 'config-changed' | 'update-status' | 'leader-elected' | 'stop' | 'remove' | 'upgrade-charm'): Promise<RunResult> {
+  async hook(n: number, name: 'install' | 'start' | 'config-changed' | 'update-status' | 'leader-elected' | 'stop' | 'remove' | 'upgrade-charm'): Promise<RunResult> {
     const pick = {
       install: (c: Context) => c.on.install(),
       'upgrade-charm': (c: Context) => c.on.upgradeCharm(),
@@ -283,7 +310,14 @@ export class World {
       stop: (c: Context) => c.on.stop(),
       remove: (c: Context) => c.on.remove(),
     }[name];
-    return this.run(n, (ctx) => pick(ctx), { withoutPeers: name === 'install' });
+    const out = await this.run(n, (ctx) => pick(ctx), { withoutPeers: name === 'install' });
+    if (name === 'config-changed' && out.exitCode === 0) {
+      // Juju rewrites the unit's address keys with config-changed's commit (UpdateNetworkInfo).
+      const u = this.unit(n);
+      u.bag = { ...u.bag, ...this.#addressBag(n, u.address) };
+      u.refreshBag = { ...u.refreshBag, ...this.#addressBag(n, u.address) };
+    }
+    return out;
   }
 
   /** A peer relation-changed on `n` about `remote`. */
