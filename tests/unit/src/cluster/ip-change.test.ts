@@ -289,3 +289,17 @@ describe('IP address change with TLS', () => {
     for (const n of [0, 1]) expect(world.unit(n).unitStatus).toEqual({ name: 'active', message: '' });
   });
 });
+
+describe('the leader during a move (pure)', () => {
+  it('knows a started member by name: etcd lists its new peer URL, its unit still publishes the old one', async () => {
+    const { planMembership, clusterMembersFrom } = await import('../../../../src/cluster/membership-plan.js');
+    const self = { name: 'charmed-etcd0', peerUrl: 'http://10.0.0.10:2380' };
+    const members = [
+      { id: 'a', name: 'charmed-etcd0', peerUrls: ['http://10.0.0.10:2380'], clientUrls: [], isLearner: false },
+      { id: 'b', name: 'charmed-etcd1', peerUrls: [`http://${NEW}:2380`], clientUrls: [], isLearner: false },
+    ];
+    const units = [{ unit: 'charmed-etcd/1', unitNumber: 1, memberName: 'charmed-etcd1', peerUrl: 'http://10.0.0.11:2380', started: true }];
+    expect(planMembership({ self, units, members, healthy: new Set(['a', 'b']), learnerProgress: undefined, removeOrphans: true })).toEqual({ kind: 'none' });
+    expect(clusterMembersFrom(members, self, units)).toEqual([self, { name: 'charmed-etcd1', peerUrl: `http://${NEW}:2380` }]);
+  });
+});
