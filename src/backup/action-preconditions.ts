@@ -12,6 +12,7 @@ import { describeProblems } from './s3-params.js';
 import type { S3Params } from './s3-params.js';
 import { readS3Relation } from './s3-relation.js';
 import { BACKUP_TEXT, RESTORE_TEXT } from './texts.js';
+import { BUSY_TEXT } from '../charm/busy-texts.js';
 
 /** Fails the action with `message`, also in the `error` result. */
 export function fail(action: ActionScope, message: string): void {
@@ -32,6 +33,6 @@ export async function s3Target(scope: CharmHook, action: ActionScope): Promise<S
   const instruction = relation === undefined ? undefined : await relation.localAppData.get(RESTORE_KEYS.instruction);
   if (instruction !== undefined && instruction !== '') return void fail(action, RESTORE_TEXT.restoreInProgress);
   const rebuilding = relation === undefined ? undefined : await relation.localAppData.get(APP_KEYS.rebuildCluster);
-  if (rebuilding !== undefined && rebuilding !== '') return void fail(action, 'Rebuild in progress, cannot perform action.');
+  if (rebuilding !== undefined && rebuilding !== '') return void fail(action, BUSY_TEXT.rebuild);
   return s3.read.params;
 }

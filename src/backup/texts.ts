@@ -1,3 +1,5 @@
+import { BUSY_TEXT } from '../charm/busy-texts.js';
+
 /**
  * Backup texts, as Canonical's charmed-etcd words them (its `statuses.py` and
  * backup event handlers; see shared/reference/charmed-etcd-relations.md §3).
@@ -17,10 +19,10 @@ export const invalidCredentials = (detail: string): string => `${BACKUP_TEXT.inv
 
 /** Restore texts: Canonical's where it has them (§3.3, §3.4 and its statuses), plain ones where it has none. */
 export const RESTORE_TEXT = {
-  restoreInProgress: 'Restore in progress, cannot perform action.',
+  restoreInProgress: BUSY_TEXT.restore,
   noBackupId: 'Must provide backup-id to restore.',
   notFound: 'Backup ID not found.',
-  refreshInProgress: 'Refresh in progress, cannot perform action.',
+  refreshInProgress: BUSY_TEXT.refresh,
   inProgress: 'Database restore is in progress',
   failed: 'failed to restore backup',
   verificationFailed: 'Restore verification failed - etcd cluster still running, restore cancelled, check debug-log',

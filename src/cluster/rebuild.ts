@@ -19,6 +19,7 @@ import type { AppState, UnitState } from '../charm/peers.js';
 import { APP_KEYS, UNIT_KEYS, formatClusterMembers } from '../charm/peers.js';
 import type { CharmStatus } from '../charm/status.js';
 import { STATUS } from '../charm/status.js';
+import { BUSY_TEXT } from '../charm/busy-texts.js';
 import { noLeaderAnywhere } from '../etcd/cluster-scan.js';
 import { ETCD_SERVICE } from '../etcd/paths.js';
 import { waitUntilReady, wipeMemberData, writeConfigIfChanged } from '../etcd/workload.js';
@@ -27,9 +28,9 @@ import type { MemberContext } from './first-start.js';
 
 export const REBUILD_TEXT = {
   notFailed: 'Cluster has not failed. Use `force` to rebuild anyway.',
-  inProgress: 'Rebuild in progress, cannot perform action.',
-  refreshInProgress: 'Refresh in progress, cannot perform action.',
-  restoreInProgress: 'Restore in progress, cannot perform action.',
+  inProgress: BUSY_TEXT.rebuild,
+  refreshInProgress: BUSY_TEXT.refresh,
+  restoreInProgress: BUSY_TEXT.restore,
   started: 'cluster rebuild in progress',
 } as const;
 

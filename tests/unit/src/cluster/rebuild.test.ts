@@ -48,4 +48,24 @@ describe('rebuild-cluster', () => {
     expect(world.appBag['rebuild_phase']).toBe('stopping');
     expect(world.appStatus).toEqual({ name: 'blocked', message: 'Rebuilding with new cluster configuration...' });
   });
+
+  it('while it runs, a second rebuild and a backup are refused with the same text, changing nothing', async () => {
+    world = new World();
+    await world.deploy(3);
+    world.otherRelations = [
+      world.unit(0).ctx.relation({
+        endpoint: 's3-credentials',
+        id: 21,
+        remoteApp: 's3-integrator',
+        remoteAppData: { bucket: 'etcd-backups', endpoint: 'http://10.1.1.1:7070', 'access-key': 'test-access-key', 'secret-key': 'test-secret-key' },
+      }),
+    ];
+    await world.action(0, 'rebuild-cluster', { force: true });
+    const during = { ...world.appBag };
+    for (const [name, params] of [['rebuild-cluster', { force: true }], ['create-backup', {}]] as const) {
+      const out = await world.action(0, name, params);
+      expect(out.actionResult).toMatchObject({ status: 'failed', message: 'Rebuild in progress, cannot perform action.' });
+    }
+    expect(world.appBag).toEqual(during);
+  });
 });
