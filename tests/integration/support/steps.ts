@@ -88,3 +88,24 @@ export async function withWriter(
   expect(report.acknowledged, JSON.stringify(report.failures)).toBeGreaterThan(0);
   expect(verdict.lost, `acknowledged writes missing: ${JSON.stringify(verdict.endpoints)}`).toEqual([]);
 }
+
+/** Records each distinct `<workload-status>  <message>` that `unit` shows, polling `sim status`, until stopped. */
+export function watchStatuses(model: SimModel, unit: string): { stop(): Promise<string[]> } {
+  const seen: string[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const u = (await model.status()).units[unit];
+      const line = `${u?.['workload-status']}  ${u?.message}`;
+      if (seen.at(-1) !== line) seen.push(line);
+      await sleep(200);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return seen;
+    },
+  };
+}

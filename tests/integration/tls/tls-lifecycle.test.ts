@@ -9,21 +9,29 @@
  * pause throughout. At the end every unit serves a
  * certificate from the new CA, trusts only the new CA, runs the new etcd, and
  * every acknowledged write is in etcd.
+ * Then, on the same model, a unit's address changes with peer and client TLS
+ * on: the unit first asks for certificates naming its new address (and the
+ * old one, which its member runs at until it moves), shows Canonical's
+ * `Refreshing TLS certificates because of updated IP address`, moves once
+ * they are installed, and then takes certificates naming the new address
+ * only, while a client writes over https.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ADDRESS_STATUS } from '../../../src/cluster/address-change.js';
 import { splitPemBlocks } from '../../../src/tls/pem.js';
 import { parseCertificate } from '../../../src/tls/x509.js';
 import { useSimModel } from '../../sim/testing.js';
 import { rootPassword } from '../support/model-state.js';
-import { allActive, allOn, runAction, settle } from '../support/steps.js';
+import { allActive, allOn, runAction, settle, watchStatuses } from '../support/steps.js';
 import { clientFor, startWriter, waitForWrites } from './etcd-writer.js';
 import { APP, PROVIDER, deployWithTls, expectSchemes, ok, tlsFiles, writerFiles } from './tls-cluster.js';
 
 const model = useSimModel({ units: 0 });
 
+const sansOf = (file: string): readonly string[] => [...parseCertificate(readFileSync(file, 'utf8')).sansIp].sort();
 const issuerOf = (pem: string): string => /CN=([^,\n]+)/.exec(parseCertificate(pem).issuer)?.[1] ?? '?';
 const TLS_WAITS = 'TLS change waits for the refresh to finish';
 
@@ -87,5 +95,46 @@ describe('TLS from the first member, and a CA rotation waiting on a refresh, und
     }
     const stored = new Set((await clientFor({ ...target, tls: writerFiles(sim, units[1]!) }).range('rotation/')).map((kv) => kv.key));
     expect(report.acknowledged.filter((k) => !stored.has(k))).toEqual([]);
+  }, 900_000);
+
+  it('then follows an IP change over https: certificates for the new address first, and no acknowledged write lost', async () => {
+    const sim = model();
+    const UNIT = `${APP}/1`;
+    const before = await sim.status();
+    const units = Object.keys(before.applications[APP]!.units);
+    const addresses = Object.values(before.applications[APP]!.units).map((u) => u.address);
+    const old = before.units[UNIT]!.address;
+    const fresh = `${old.split('.').slice(0, 3).join('.')}.201`;
+    expect(sansOf(tlsFiles(sim, UNIT).cert)).toEqual(['127.0.0.1', old].sort());
+    const target = { addresses, password: rootPassword(sim), tls: writerFiles(sim, units[0]!) };
+    const writer = startWriter(target, 'ip-change/');
+    await waitForWrites(writer, 20);
+
+    const watch = watchStatuses(sim, UNIT);
+    const started = Date.now();
+    await ok(sim.sim('set-address', UNIT, fresh));
+    // Settled means moved and on certificates that name the new address alone.
+    await settle(sim, (s) => allActive(s) && s.units[UNIT]?.address === fresh && !sansOf(tlsFiles(sim, UNIT).cert).includes(old), 600_000);
+    const movedInMs = Date.now() - started;
+    const seen = await watch.stop();
+    console.log(`tls ip change ${old} -> ${fresh}: settled in ${movedInMs} ms; ${UNIT} showed ${JSON.stringify(seen)}`);
+    expect(seen).toContain(`maintenance  ${ADDRESS_STATUS.refreshingCertificates}`);
+
+    await expectSchemes(sim, 'https', 'https');
+    for (const kind of ['peer', 'client'] as const) {
+      const file = path.join(path.dirname(tlsFiles(sim, UNIT).cert), `${kind}.pem`);
+      expect({ kind, sans: sansOf(file) }).toEqual({ kind, sans: ['127.0.0.1', fresh].sort() });
+    }
+
+    await waitForWrites(writer, writer.count() + 20);
+    const report = await writer.stop();
+    console.log(`tls ip change writer: ${report.acknowledged.length} writes acknowledged, ${report.failures} failed attempts, longest gap ${report.longestGapMs} ms`);
+    const now = Object.values((await sim.status()).applications[APP]!.units).map((u) => u.address);
+    for (const address of now) {
+      // Each member on its own holds every acknowledged write.
+      const stored = new Set((await clientFor({ ...target, addresses: [address], tls: writerFiles(sim, units[0]!) }).range('ip-change/')).map((kv) => kv.key));
+      expect({ address, missing: report.acknowledged.filter((k) => !stored.has(k)) }).toEqual({ address, missing: [] });
+    }
+    expect(report.longestGapMs).toBeLessThan(15_000);
   }, 900_000);
 });
