@@ -12,6 +12,9 @@ export interface BenchFailure {
   readonly error: string;
 }
 
+const withData = (f: { readonly data?: { readonly megabytes: number; readonly db_mb: number } }): string =>
+  f.data === undefined ? '' : `, holding ${f.data.megabytes} MB of keys (db ${f.data.db_mb} MB)`;
+
 const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 
 function describe(f: Figure): [string, string, string] {
@@ -27,7 +30,7 @@ function describe(f: Figure): [string, string, string] {
       ];
     case 'refresh':
       return [
-        `Refresh ${f.from} → ${f.to}, ${f.units} units`,
+        `Refresh ${f.from} → ${f.to}, ${f.units} units${withData(f)}`,
         `${f.wall_s} s`,
         `members' own stop-to-ready sum ${f.members_restart_sum_s} s; overhead ×${f.overhead_ratio}${f.with_writer ? '; with the writer running' : ''}`,
       ];
@@ -38,7 +41,11 @@ function describe(f: Figure): [string, string, string] {
         `${f.failed} failed; longest gap ${f.longest_gap_s} s (from ${f.longest_gap_at_s} s after \`refresh\`)`,
       ];
     case 'scale-up':
-      return [`Scale-up ${f.from_units} → ${f.to_units}`, `${f.seconds} s`, `until the new unit is active and a voting member${f.learner_s === null ? '' : ` (learner at ${f.learner_s} s)`}`];
+      return [
+        `Scale-up ${f.from_units} → ${f.to_units}${withData(f)}`,
+        `${f.seconds} s`,
+        `until the new unit is active and a voting member${f.learner_s === null ? '' : ` (learner at ${f.learner_s} s)`}${f.member_ready_s === null ? '' : `; its etcd's own start to ready ${f.member_ready_s} s`}`,
+      ];
   }
 }
 

@@ -74,3 +74,17 @@ export function memberRestarts(root: string, since: number): MemberRestart[] {
   const file = unitPaths(root).logFile;
   return existsSync(file) ? restartsInLog(readFileSync(file, 'utf8'), since) : [];
 }
+
+/** A new member's first start: from etcd's first `starting an etcd server` to its `ready to serve client requests`. Pure. */
+export function firstStartInLog(text: string): { readonly startedAt: number; readonly readyAt: number | undefined } | undefined {
+  const lines = parseLines(text);
+  const start = lines.find((l) => l.msg === START);
+  if (start === undefined) return undefined;
+  return { startedAt: start.ts, readyAt: lines.find((l) => l.ts >= start.ts && l.msg === READY)?.ts };
+}
+
+/** {@link firstStartInLog} of the etcd on the unit whose filesystem root is `root`. */
+export function memberFirstStart(root: string): ReturnType<typeof firstStartInLog> {
+  const file = unitPaths(root).logFile;
+  return existsSync(file) ? firstStartInLog(readFileSync(file, 'utf8')) : undefined;
+}

@@ -15,6 +15,7 @@ import { memberRestarts } from './member-restarts.js';
 import { longestGapSpan, round, sum } from './stats.js';
 import { startWriter, verifyWrites } from './writer.js';
 import type { RunningWriter } from './writer.js';
+import type { LoadedData } from './load-data.js';
 
 export interface RefreshFigure {
   readonly bench: 'refresh';
@@ -31,6 +32,8 @@ export interface RefreshFigure {
   readonly failed_hooks: number;
   /** Per unit: its etcd's stop-to-ready seconds in this refresh, and how many restarts that took. */
   readonly members: Readonly<Record<string, { restart_s: number; restarts: number }>>;
+  /** The data the cluster held (the data-size benchmark). */
+  readonly data?: LoadedData;
 }
 
 export interface WritesFigure {

@@ -9,6 +9,8 @@
  *   scale-up       add-unit to a healthy voting member (same model, after hook-latency)
  *   refresh        refresh FROM → TO with pause-after-unit-refresh=none, per size in --units
  *   writes         a continuous writer through the 3-unit refresh
+ *   data-size      per size in --data-mb: a 3-unit model filled with that much data, refreshed
+ *                  FROM → TO, then scaled to 4 (not in the default set: 1 GB takes many minutes)
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -23,16 +25,20 @@ import { markdownTable } from './markdown.js';
 import type { BenchFailure, Figure } from './markdown.js';
 import { measureRefresh } from './refresh.js';
 import { measureScaleUp } from './scale-up.js';
+import { loadData } from './load-data.js';
 import { pinnedEtcd } from '../support/etcd-binaries.js';
 
-const BENCHES = ['hook-latency', 'refresh', 'writes', 'scale-up'] as const;
+const BENCHES = ['hook-latency', 'refresh', 'writes', 'scale-up', 'data-size'] as const;
 type Bench = (typeof BENCHES)[number];
+/** What `npm run bench` runs without names. */
+const DEFAULT_BENCHES: readonly Bench[] = ['hook-latency', 'refresh', 'writes', 'scale-up'];
 
 const USAGE = `usage: npm run bench -- [${BENCHES.join('|')} ...] [options]
   --runs N          update-status hooks to time (default 20, at least 20 for the README)
   --units 3,5       model sizes for the refresh benchmark (default 3,5)
   --from V --to V   etcd versions of the refresh (default ${pinnedEtcd()}, what the charm pins, → 3.6.16)
   --write-rate N    writes started per second during the refresh (default 100)
+  --data-mb 10,100  data sizes for the data-size benchmark, in MB (default 10,100,1000)
   --timeout S       seconds a refresh or scale-up may take (default 300 + 60 per unit)
   --retry-scale F   Juju's hook retry back-off times F (default 1: Juju's own timing)
   --charm DIR       a built charm directory to use (default: build the working tree now)
@@ -49,6 +55,7 @@ function parseOptions(argv: readonly string[]) {
       from: { type: 'string', default: pinnedEtcd() },
       to: { type: 'string', default: '3.6.16' },
       'write-rate': { type: 'string', default: '100' },
+      'data-mb': { type: 'string', default: '10,100,1000' },
       timeout: { type: 'string' },
       'retry-scale': { type: 'string', default: '1' },
       charm: { type: 'string' },
@@ -72,12 +79,13 @@ function parseOptions(argv: readonly string[]) {
     return n;
   };
   return {
-    selected: new Set<Bench>(positionals.length === 0 ? BENCHES : (positionals as Bench[])),
+    selected: new Set<Bench>(positionals.length === 0 ? DEFAULT_BENCHES : (positionals as Bench[])),
     runs: positive(values.runs, '--runs'),
     sizes: values.units.split(',').map((u) => positive(u, '--units')),
     from: values.from,
     to: values.to,
     writeRate: positive(values['write-rate'], '--write-rate'),
+    dataSizes: values['data-mb'].split(',').map((mb) => positive(mb, '--data-mb')),
     timeout: values.timeout === undefined ? undefined : positive(values.timeout, '--timeout'),
     retryScale: positiveNumber(values['retry-scale'], '--retry-scale'),
     charm: values.charm === undefined ? undefined : path.resolve(values.charm),
@@ -179,6 +187,23 @@ try {
         if (selected.has('refresh')) fail('refresh', e, units);
         if (withWriter) fail('writes', new Error('no figure: the refresh it runs through did not complete'), units);
       });
+    }
+  }
+
+  if (selected.has('data-size')) {
+    for (const megabytes of options.dataSizes) {
+      await withModel(3, charmDir, async (model) => {
+        progress(`data-size: filling 3 units with ${megabytes} MB of keys`);
+        const urls = Object.values(await model.clientUrls());
+        const data = await loadData(urls, { user: 'root', password: model.password }, megabytes, progress);
+        progress(`data-size: ${data.keys} keys in ${data.load_s} s (db ${data.db_mb} MB); refresh ${options.from} → ${options.to}`);
+        // Catch-up grows with the data: each unit's gate waits for it, so the deadline does too.
+        const timeoutSeconds = timeoutFor(3) + megabytes;
+        const result = await measureRefresh(model, { charmDir, from: options.from, to: options.to, charmVersion: NEXT_CHARM_VERSION, timeoutSeconds });
+        record({ ...result.refresh, data });
+        progress('data-size: add-unit');
+        record({ ...(await measureScaleUp(model, timeoutFor(4) + megabytes)), data });
+      }).catch((e: unknown) => fail('data-size', e, 3));
     }
   }
 } finally {

@@ -6,6 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchModel } from './bench-model.js';
 import { describeUnits, hooksSince } from './bench-model.js';
 import { GatewayClient } from './gateway-client.js';
+import type { LoadedData } from './load-data.js';
+import { memberFirstStart } from './member-restarts.js';
 import { round } from './stats.js';
 
 export interface ScaleUpFigure {
@@ -19,6 +21,10 @@ export interface ScaleUpFigure {
   /** Hooks run in the model meanwhile, and how many failed (Juju retries those). */
   readonly hooks: number;
   readonly failed_hooks: number;
+  /** The new member's own time from etcd's start to serving (its snapshot and catch-up included), from its log; null without a ready line. */
+  readonly member_ready_s: number | null;
+  /** The data the cluster held (the data-size benchmark). */
+  readonly data?: LoadedData;
 }
 
 /** Adds one unit and measures. Throws when it is not a healthy voter within `timeoutSeconds`. */
@@ -49,6 +55,7 @@ export async function measureScaleUp(model: BenchModel, timeoutSeconds: number):
     const active = unit?.['workload-status'] === 'active' && unit['agent-status'] === 'idle';
     if (active && voterAt !== undefined && url !== undefined && (await client.status(url).then((s) => s.hasLeader).catch(() => false))) {
       const now = Date.now();
+      const first = memberFirstStart(model.unitRoot(added));
       return {
         bench: 'scale-up',
         seconds: round((now - started) / 1000, 2),
@@ -57,6 +64,7 @@ export async function measureScaleUp(model: BenchModel, timeoutSeconds: number):
         learner_s: learnerAt === undefined ? null : round((learnerAt - started) / 1000, 2),
         voter_s: round((voterAt - started) / 1000, 2),
         ...hooksSince(model, started),
+        member_ready_s: first?.readyAt === undefined ? null : round((first.readyAt - first.startedAt) / 1000, 2),
       };
     }
     if (Date.now() > deadline) {

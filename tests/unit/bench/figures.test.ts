@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeHooks } from '../../bench/hook-latency.js';
 import { markdownTable } from '../../bench/markdown.js';
-import { restartsInLog } from '../../bench/member-restarts.js';
+import { firstStartInLog, restartsInLog } from '../../bench/member-restarts.js';
 import { longestGap, longestGapSpan, median, percentile } from '../../bench/stats.js';
 import type { HookRecord } from '../../sim/testing.js';
 
@@ -97,11 +97,31 @@ describe('markdownTable', () => {
 
   it('has a row per figure and per failure, escaping pipes', () => {
     const table = markdownTable(
-      [{ bench: 'scale-up', seconds: 20.5, from_units: 3, to_units: 4, learner_s: 3.1, voter_s: 8.9, hooks: 30, failed_hooks: 0 }],
+      [{ bench: 'scale-up', seconds: 20.5, from_units: 3, to_units: 4, learner_s: 3.1, voter_s: 8.9, hooks: 30, failed_hooks: 0, member_ready_s: null }],
       [{ bench: 'refresh', units: 5, error: 'did not complete | a|b\nmore' }],
     );
     expect(table.trim().split('\n')).toHaveLength(4);
     expect(table).toContain('| Scale-up 3 → 4 | 20.5 s |');
     expect(table).toContain('| refresh (5 units) | did not complete | did not complete \\| a\\|b |');
+  });
+});
+
+describe('data-size figures', () => {
+  it("a new member's start to ready comes from its first start in etcd's log", () => {
+    const log = [
+      line('2026-01-01T00:00:00.000Z', 'starting an etcd server'),
+      line('2026-01-01T00:00:05.500Z', 'ready to serve client requests'),
+      line('2026-01-01T00:01:00.000Z', 'starting an etcd server'),
+      line('2026-01-01T00:01:01.000Z', 'ready to serve client requests'),
+    ].join('\n');
+    expect(firstStartInLog(log)).toEqual({ startedAt: Date.parse('2026-01-01T00:00:00.000Z'), readyAt: Date.parse('2026-01-01T00:00:05.500Z') });
+    expect(firstStartInLog(log.split('\n')[0]!)).toEqual({ startedAt: Date.parse('2026-01-01T00:00:00.000Z'), readyAt: undefined });
+    expect(firstStartInLog('')).toBeUndefined();
+  });
+
+  it('names the data a refresh and a scale-up ran with, and the new member\'s own time', () => {
+    const data = { keys: 160, megabytes: 10, db_mb: 11.2, load_s: 4 };
+    const table = markdownTable([{ bench: 'scale-up', seconds: 40, from_units: 3, to_units: 4, learner_s: 5, voter_s: 30, hooks: 30, failed_hooks: 0, member_ready_s: 12.5, data }], []);
+    expect(table).toContain('| Scale-up 3 → 4, holding 10 MB of keys (db 11.2 MB) | 40 s | until the new unit is active and a voting member (learner at 5 s); its etcd\'s own start to ready 12.5 s |');
   });
 });
