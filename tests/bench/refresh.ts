@@ -68,6 +68,12 @@ export interface WritesFigure {
   readonly latency_ms: Readonly<Record<string, number>>;
   /** Failed writes by error. */
   readonly errors: Readonly<Record<string, number>>;
+  /** Failed writes found in the read-back all the same: committed, not acknowledged within the 5 s deadline. */
+  readonly failed_committed: number;
+  /** Per member, when its Status (polled each second) failed or its applied index lagged its committed one by 100 or more (seconds after `refresh`). */
+  readonly member_windows: readonly { readonly endpoint: string; readonly from_s: number; readonly to_s: number; readonly status_failures: number; readonly max_apply_lag: number }[];
+  /** Stretches of whole seconds in which failed writes were started (seconds after `refresh`), with the writes failed and acked started in each. */
+  readonly failure_windows: readonly { readonly from_s: number; readonly to_s: number; readonly failed: number; readonly acked: number }[];
   /** Each member's stop and ready times in the same clock as `longest_gap_at_s`. */
   readonly gap_vs_restarts: readonly { readonly unit: string; readonly stopped_at_s: number; readonly ready_at_s: number }[];
 }
@@ -219,6 +225,9 @@ export async function measureRefresh(model: BenchModel, options: RefreshOptions)
       duration_s: round((tally.stopped_ms - tally.started_ms) / 1000, 1),
       latency_ms: tally.latency_ms,
       errors: tally.errors,
+      failed_committed: tally.failed_committed,
+      member_windows: tally.member_windows.map((w) => ({ endpoint: w.endpoint, from_s: at(w.from_ms), to_s: at(w.to_ms), status_failures: w.status_failures, max_apply_lag: w.max_apply_lag })),
+      failure_windows: tally.failure_windows.map((w) => ({ from_s: at(w.from_ms), to_s: at(w.to_ms), failed: w.failed, acked: w.acked })),
       ...(tally.verify_error === undefined ? {} : { verify_error: tally.verify_error }),
       // Where the gap fell against the members' own stop-to-ready windows (seconds after each stop).
       gap_vs_restarts: windows.map((w) => ({

@@ -54,6 +54,14 @@ type gapJSON struct {
 	Errors []string `json:"errors"`
 }
 
+type memberWindowJSON struct {
+	Endpoint       string `json:"endpoint"`
+	FromMs         int64  `json:"from_ms"`
+	ToMs           int64  `json:"to_ms"`
+	StatusFailures int    `json:"status_failures"`
+	MaxApplyLag    int64  `json:"max_apply_lag"`
+}
+
 type windowJSON struct {
 	FromMs int64 `json:"from_ms"`
 	ToMs   int64 `json:"to_ms"`
@@ -83,6 +91,11 @@ type resultJSON struct {
 	StoppedMs         int64              `json:"stopped_ms"`
 	LatencyMs         map[string]float64 `json:"latency_ms"`
 	Errors            map[string]int     `json:"errors"`
+	// Failed writes whose key is in the quorum read-back: committed, but not acknowledged in time.
+	FailedCommitted int `json:"failed_committed"`
+	// Per endpoint, stretches in which its Status (polled every second) failed
+	// or showed its applied index behind its committed index by 100 or more.
+	MemberWindows []memberWindowJSON `json:"member_windows"`
 	// Stretches of seconds (by when the write started) in which some write failed.
 	FailureWindows []windowJSON `json:"failure_windows"`
 	Endpoints      []string     `json:"endpoints"`
@@ -168,6 +181,10 @@ func main() {
 	}()
 	go func() { time.Sleep(*maxDuration); halt("max-duration") }()
 
+	monitorDone := make(chan []memberWindowJSON, len(eps))
+	for _, ep := range eps {
+		go func(ep string) { monitorDone <- monitor(config([]string{ep}), ep, stop) }(ep)
+	}
 	fmt.Fprintln(os.Stderr, "ready")
 	started := time.Now()
 	perClient := make([][]attempt, *clients)
@@ -209,6 +226,18 @@ func main() {
 			res.LostQuorumRead++
 		}
 	}
+	for _, as := range perClient {
+		for _, a := range as {
+			if a.err != nil && held[a.key] {
+				res.FailedCommitted++
+			}
+		}
+	}
+	res.MemberWindows = []memberWindowJSON{}
+	for range eps {
+		res.MemberWindows = append(res.MemberWindows, <-monitorDone...)
+	}
+	sort.Slice(res.MemberWindows, func(i, j int) bool { return res.MemberWindows[i].FromMs < res.MemberWindows[j].FromMs })
 	for _, c := range cs {
 		c.Close()
 	}
@@ -249,6 +278,49 @@ func main() {
 	res.Lost = len(lost)
 	out, _ := json.Marshal(res)
 	fmt.Println(string(out))
+}
+
+// monitor polls the member at ep (a client of its own, that endpoint only)
+// every second until stop, and returns the stretches in which it was unwell.
+func monitor(cfg clientv3.Config, ep string, stop <-chan struct{}) []memberWindowJSON {
+	out := []memberWindowJSON{}
+	c, err := clientv3.New(cfg)
+	if err != nil {
+		return append(out, memberWindowJSON{Endpoint: ep, StatusFailures: -1})
+	}
+	defer c.Close()
+	var cur *memberWindowJSON
+	for {
+		select {
+		case <-stop:
+			if cur != nil {
+				out = append(out, *cur)
+			}
+			return out
+		case <-time.After(time.Second):
+		}
+		t := time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		st, err := c.Status(ctx, ep)
+		cancel()
+		lag := int64(0)
+		if err == nil {
+			lag = int64(st.RaftIndex) - int64(st.RaftAppliedIndex)
+		}
+		if err != nil || lag >= 100 {
+			if cur == nil {
+				cur = &memberWindowJSON{Endpoint: ep, FromMs: t.UnixMilli()}
+			}
+			cur.ToMs = time.Now().UnixMilli()
+			if err != nil {
+				cur.StatusFailures++
+			}
+			cur.MaxApplyLag = max(cur.MaxApplyLag, lag)
+		} else if cur != nil {
+			out = append(out, *cur)
+			cur = nil
+		}
+	}
 }
 
 // clientVersion: the client/v3 module version this binary was built with.
