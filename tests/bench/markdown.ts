@@ -36,9 +36,10 @@ function describe(f: Figure): [string, string, string] {
       ];
     case 'writes':
       return [
-        `Writes through that refresh (${f.units} units, ${f.rate_per_s}/s)`,
+        `Writes through that refresh (${f.units} units, ${f.rate_per_s}/s, ${f.clients} clients)`,
         `${f.acked}/${f.attempted} acked, ${f.lost} lost`,
-        `${f.failed} failed; longest gap ${f.longest_gap_s} s (from ${f.longest_gap_at_s} s after \`refresh\`)`,
+        `${f.failed} failed; longest gap ${f.longest_gap_s} s (from ${f.longest_gap_at_s} s after \`refresh\`), per client at most ` +
+          `${Math.max(...f.per_client.map((c) => c.longest_gap_s))} s; ${f.client}`,
       ];
     case 'scale-up':
       return [

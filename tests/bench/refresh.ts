@@ -12,10 +12,10 @@ import type { BenchModel } from './bench-model.js';
 import { APP, describeUnits, hooksSince } from './bench-model.js';
 import { GatewayClient } from './gateway-client.js';
 import { memberRestarts } from './member-restarts.js';
-import { longestGapSpan, round, sum } from './stats.js';
-import { startWriter, verifyWrites } from './writer.js';
-import type { RunningWriter } from './writer.js';
 import type { LoadedData } from './load-data.js';
+import { round, sum } from './stats.js';
+import { startGoWriter } from './go-writer.js';
+import type { RunningGoWriter } from './go-writer.js';
 
 export interface RefreshFigure {
   readonly bench: 'refresh';
@@ -39,16 +39,44 @@ export interface RefreshFigure {
 export interface WritesFigure {
   readonly bench: 'writes';
   readonly units: number;
+  /** The writer's etcd client (`go.etcd.io/etcd/client/v3 vX`) and how many of them wrote. */
+  readonly client: string;
+  readonly clients: number;
   readonly attempted: number;
   readonly acked: number;
   readonly failed: number;
+  /** Acked writes missing from the quorum read-back or from any member's own data. */
   readonly lost: number;
+  readonly missing_by_endpoint: Readonly<Record<string, number>>;
+  /** The longest stretch without any client's ack. */
   readonly longest_gap_s: number;
   /** Where that gap began, in seconds after `refresh` was run (negative: before). */
   readonly longest_gap_at_s: number;
+  /** Set when the read-back could not read somewhere (its keys then count as lost). */
+  readonly verify_error?: string;
+  /** Errors of the writes that failed inside that gap. */
+  readonly longest_gap_errors: readonly string[];
+  /** Per client: its own tally and longest gap without an ack. */
+  readonly per_client: readonly {
+    readonly client: number;
+    readonly attempted: number;
+    readonly acked: number;
+    readonly failed: number;
+    readonly longest_gap_s: number;
+    readonly longest_gap_at_s: number;
+  }[];
   readonly rate_per_s: number;
   readonly duration_s: number;
-  readonly sample_errors: readonly string[];
+  /** Put latency of the acked writes (p50, p99, max). */
+  readonly latency_ms: Readonly<Record<string, number>>;
+  /** Failed writes by error. */
+  readonly errors: Readonly<Record<string, number>>;
+  /** Failed writes found in the read-back all the same: committed, not acknowledged within the 5 s deadline. */
+  readonly failed_committed: number;
+  /** Per member, when its Status (polled each second) failed or its applied index lagged its committed one by 100 or more (seconds after `refresh`). */
+  readonly member_windows: readonly { readonly endpoint: string; readonly from_s: number; readonly to_s: number; readonly status_failures: number; readonly max_apply_lag: number }[];
+  /** Stretches of whole seconds in which failed writes were started (seconds after `refresh`), with the writes failed and acked started in each. */
+  readonly failure_windows: readonly { readonly from_s: number; readonly to_s: number; readonly failed: number; readonly acked: number }[];
   /** Each member's stop and ready times in the same clock as `longest_gap_at_s`. */
   readonly gap_vs_restarts: readonly { readonly unit: string; readonly stopped_at_s: number; readonly ready_at_s: number }[];
 }
@@ -60,8 +88,8 @@ export interface RefreshOptions {
   /** charm version of the new revision (`<track>/<X.Y.Z>`, same major). */
   readonly charmVersion: string;
   readonly timeoutSeconds: number;
-  /** Run the continuous writer through the refresh at this many writes/s. */
-  readonly writeRate?: number;
+  /** Run the Go writer (tests/bench/go-writer.ts) through the refresh. */
+  readonly writer?: { readonly binary: string; readonly ratePerSecond: number; readonly clients: number };
 }
 
 /** Thrown when the refresh does not complete in time; the message says where it stopped. */
@@ -115,11 +143,16 @@ export async function measureRefresh(model: BenchModel, options: RefreshOptions)
   const endpoints = units.map((u) => urls[u] as string);
   const credentials = { user: 'root', password: model.password };
   const prefix = `bench/writes/${Date.now()}/`;
-  let writer: RunningWriter | undefined =
-    options.writeRate === undefined ? undefined : startWriter({ endpoints, credentials, prefix, ratePerSecond: options.writeRate });
+  let writer: RunningGoWriter | undefined =
+    options.writer === undefined
+      ? undefined
+      : startGoWriter({ ...options.writer, endpoints, user: credentials.user, password: credentials.password, prefix });
   try {
     // Let the writer reach its pace before the clock starts.
-    if (writer) await sleep(2000);
+    if (writer) {
+      await writer.ready;
+      await sleep(2000);
+    }
     const started = Date.now();
     await model.run('refresh', '--revision', revision);
     const probe = new GatewayClient(credentials, 1000);
@@ -169,29 +202,45 @@ export async function measureRefresh(model: BenchModel, options: RefreshOptions)
     await sleep(2000);
     const tally = await writer.stop();
     writer = undefined;
-    const gap = longestGapSpan(tally.ackTimes, tally.startedAt, tally.stoppedAt);
-    const verified = await verifyWrites(endpoints, credentials, prefix, tally.ackedKeys);
+    const at = (ms: number): number => round((ms - started) / 1000, 2);
     const writes: WritesFigure = {
       bench: 'writes',
       units: units.length,
+      client: tally.client,
+      clients: tally.clients.length,
       attempted: tally.attempted,
       acked: tally.acked,
       failed: tally.failed,
-      lost: verified.lost,
-      longest_gap_s: round((gap.to - gap.from) / 1000, 2),
-      longest_gap_at_s: round((gap.from - started) / 1000, 2),
-      rate_per_s: round(tally.attempted / ((tally.stoppedAt - tally.startedAt) / 1000), 1),
-      duration_s: round((tally.stoppedAt - tally.startedAt) / 1000, 1),
-      sample_errors: tally.sampleErrors,
+      lost: tally.lost,
+      missing_by_endpoint: tally.missing_by_endpoint,
+      longest_gap_s: round(tally.longest_gap.s, 2),
+      longest_gap_at_s: at(tally.longest_gap.from_ms),
+      longest_gap_errors: tally.longest_gap.errors,
+      per_client: tally.clients.map((c) => ({
+        client: c.client,
+        attempted: c.attempted,
+        acked: c.acked,
+        failed: c.failed,
+        longest_gap_s: round(c.longest_gap.s, 2),
+        longest_gap_at_s: at(c.longest_gap.from_ms),
+      })),
+      rate_per_s: tally.rate_per_s,
+      duration_s: round((tally.stopped_ms - tally.started_ms) / 1000, 1),
+      latency_ms: tally.latency_ms,
+      errors: tally.errors,
+      failed_committed: tally.failed_committed,
+      member_windows: tally.member_windows.map((w) => ({ endpoint: w.endpoint, from_s: at(w.from_ms), to_s: at(w.to_ms), status_failures: w.status_failures, max_apply_lag: w.max_apply_lag })),
+      failure_windows: tally.failure_windows.map((w) => ({ from_s: at(w.from_ms), to_s: at(w.to_ms), failed: w.failed, acked: w.acked })),
+      ...(tally.verify_error === undefined ? {} : { verify_error: tally.verify_error }),
       // Where the gap fell against the members' own stop-to-ready windows (seconds after each stop).
       gap_vs_restarts: windows.map((w) => ({
         unit: w.unit,
-        stopped_at_s: round((w.stoppedAt - started) / 1000, 2),
-        ready_at_s: round((w.readyAt - started) / 1000, 2),
+        stopped_at_s: at(w.stoppedAt),
+        ready_at_s: at(w.readyAt),
       })),
     };
     return { refresh, writes };
   } finally {
-    await writer?.stop();
+    await writer?.stop().catch(() => undefined);
   }
 }

@@ -8,7 +8,8 @@
  *                  Python ops charm doing the same reads on the same hook tools (the anchor)
  *   scale-up       add-unit to a healthy voting member (same model, after hook-latency)
  *   refresh        refresh FROM → TO with pause-after-unit-refresh=none, per size in --units
- *   writes         a continuous writer through the 3-unit refresh
+ *   writes         a continuous writer through the 3-unit refresh: tests/bench/writer-go,
+ *                  etcd's own Go client (built on first use, cached; see go-writer.ts)
  *   data-size      per size in --data-mb: a 3-unit model filled with that much data, refreshed
  *                  FROM → TO, then scaled to 4 (not in the default set: 1 GB takes many minutes)
  */
@@ -26,6 +27,7 @@ import type { BenchFailure, Figure } from './markdown.js';
 import { measureRefresh } from './refresh.js';
 import { measureScaleUp } from './scale-up.js';
 import { loadData } from './load-data.js';
+import { buildGoWriter } from './go-writer.js';
 import { pinnedEtcd } from '../support/etcd-binaries.js';
 
 const BENCHES = ['hook-latency', 'refresh', 'writes', 'scale-up', 'data-size'] as const;
@@ -39,6 +41,8 @@ const USAGE = `usage: npm run bench -- [${BENCHES.join('|')} ...] [options]
   --from V --to V   etcd versions of the refresh (default ${pinnedEtcd()}, what the charm pins, → 3.6.16)
   --write-rate N    writes started per second during the refresh (default 100)
   --data-mb 10,100  data sizes for the data-size benchmark, in MB (default 10,100,1000)
+  --write-rate N    writes started per second during the refresh, all writer clients together (default 100)
+  --writer-clients N  etcd clients of the writer, each its own balancer over every member (default 4)
   --timeout S       seconds a refresh or scale-up may take (default 300 + 60 per unit)
   --retry-scale F   Juju's hook retry back-off times F (default 1: Juju's own timing)
   --charm DIR       a built charm directory to use (default: build the working tree now)
@@ -56,6 +60,7 @@ function parseOptions(argv: readonly string[]) {
       to: { type: 'string', default: '3.6.16' },
       'write-rate': { type: 'string', default: '100' },
       'data-mb': { type: 'string', default: '10,100,1000' },
+      'writer-clients': { type: 'string', default: '4' },
       timeout: { type: 'string' },
       'retry-scale': { type: 'string', default: '1' },
       charm: { type: 'string' },
@@ -86,6 +91,7 @@ function parseOptions(argv: readonly string[]) {
     to: values.to,
     writeRate: positive(values['write-rate'], '--write-rate'),
     dataSizes: values['data-mb'].split(',').map((mb) => positive(mb, '--data-mb')),
+    writerClients: positive(values['writer-clients'], '--writer-clients'),
     timeout: values.timeout === undefined ? undefined : positive(values.timeout, '--timeout'),
     retryScale: positiveNumber(values['retry-scale'], '--retry-scale'),
     charm: values.charm === undefined ? undefined : path.resolve(values.charm),
@@ -168,18 +174,20 @@ try {
   }
 
   if (selected.has('refresh') || selected.has('writes')) {
+    // Built (or found in the cache) before any model exists, so a build failure costs no deploy.
+    const writerBinary = selected.has('writes') ? await buildGoWriter(progress) : undefined;
     const sizes = selected.has('refresh') ? options.sizes : [3];
     for (const units of sizes) {
-      const withWriter = selected.has('writes') && units === 3;
+      const withWriter = writerBinary !== undefined && units === 3;
       await withModel(units, charmDir, async (model) => {
-        progress(`refresh: ${units} units, ${options.from} → ${options.to}${withWriter ? `, writer at ${options.writeRate}/s` : ''}`);
+        progress(`refresh: ${units} units, ${options.from} → ${options.to}${withWriter ? `, writer at ${options.writeRate}/s over ${options.writerClients} clients` : ''}`);
         const result = await measureRefresh(model, {
           charmDir,
           from: options.from,
           to: options.to,
           charmVersion: NEXT_CHARM_VERSION,
           timeoutSeconds: timeoutFor(units),
-          ...(withWriter ? { writeRate: options.writeRate } : {}),
+          ...(withWriter ? { writer: { binary: writerBinary, ratePerSecond: options.writeRate, clients: options.writerClients } } : {}),
         });
         if (selected.has('refresh')) record(result.refresh);
         if (result.writes) record(result.writes);
