@@ -3,106 +3,28 @@
  * each run builds the unit's State from the shared peer data, runs the real
  * charm with fake effects, and copies what it committed back.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Context, REPO_ROOT, createState, storage } from '../../../../lib/juju/testing/index.js';
-import type { Bag, HarnessEvent, PeerRelation, Relation, RunResult, Secret, State } from '../../../../lib/juju/testing/index.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import type { CharmFile } from '../../../../lib/juju/testing/index.js';
+import { refreshSequence, teardownSequence } from '../../../../lib/juju/testing/fake-juju/core/events.js';
+import { Context, createState } from '../../../../lib/juju/testing/index.js';
+import type { Bag, CharmFile, HarnessEvent, PeerRelation, Relation, RunResult, Secret, State } from '../../../../lib/juju/testing/index.js';
 import { createCharm } from '../../../../src/charm/charm.js';
 import type { CharmEffects } from '../../../../src/charm/effects.js';
 import type { SnapshotRestoreOptions } from '../../../../src/etcd/etcdutl.js';
-import type { RefreshStep } from '../../../../src/refresh/step.js';
 import { etcdRefreshStep } from '../../../../src/refresh/wiring.js';
 import { FakeEtcdCluster } from './fake-etcd.js';
 import { FakeSnap } from './fake-snap.js';
 import { FakeObjectStorage } from './fake-object-store.js';
+import { harnessEvent } from './juju-events.js';
+import { unitEffects } from './world-effects.js';
+import { APP, BUILDS, charmYaml, DATA_STORAGE, ipOf, PEER_ID, REFRESH_ID, refreshVersionsToml, type CharmBuild } from './world-fixtures.js';
+import type { UnitSim, WorldOptions } from './world-types.js';
 
-export const PEER_ID = 7;
-export const APP = 'charmed-etcd';
+export { APP, BUILDS, DATA_STORAGE, ipOf, PEER_ID, REFRESH_ID, REFRESH_VERSIONS, refreshVersionsToml } from './world-fixtures.js';
+export type { CharmBuild } from './world-fixtures.js';
 
-/** actions.yaml plus the `health` action this charm adds (the repo file gets it from the lead). */
-const HEALTH_ACTION = `
-health:
-  description: Health of every member, as published and as probed now.
-  additionalProperties: false
-`;
-
-const charmYaml = () => {
-  const read = (f: string) => readFileSync(path.join(REPO_ROOT, f), 'utf8');
-  const actions = read('actions.yaml');
-  return { metadata: read('metadata.yaml'), config: read('config.yaml'), actions: /^health:/m.test(actions) ? actions : actions + HEALTH_ACTION };
-};
-
-/** One charm revision as Charmhub would serve it: its version and the etcd snap it pins. */
-export interface CharmBuild {
-  /** Charmhub revision (the number after the last `-` of `.juju-charm`). */
-  readonly revision: number;
-  /** `<track>/<X.Y.Z>` (the build-time `charm` key). */
-  readonly charmVersion: string;
-  readonly workload: string;
-  /** Pinned snap revision (the same on both architectures here, as the fake store has one). */
-  readonly snapRevision: string;
-}
-
-/** The revisions tests refresh between (snap revisions as in tests/unit/src/support/fake-snap.ts's STORE). */
-export const BUILDS = {
-  etcd3423: { revision: 9, charmVersion: '3.4/1.0.0', workload: '3.4.23', snapRevision: '1' },
-  etcd3516: { revision: 10, charmVersion: '3.5/1.0.0', workload: '3.5.16', snapRevision: '2' },
-  etcd3530: { revision: 11, charmVersion: '3.5/1.1.0', workload: '3.5.30', snapRevision: '3' },
-  broken3531: { revision: 12, charmVersion: '3.5/1.2.0', workload: '3.5.31', snapRevision: '4' },
-  etcd3613: { revision: 13, charmVersion: '3.6/1.0.0', workload: '3.6.13', snapRevision: '5' },
-  etcd3616: { revision: 14, charmVersion: '3.6/1.1.0', workload: '3.6.16', snapRevision: '6' },
-  etcd373: { revision: 15, charmVersion: '3.7/1.0.0', workload: '3.7.3', snapRevision: '7' },
-} as const satisfies Record<string, CharmBuild>;
-
-export const refreshVersionsToml = (b: CharmBuild): string => `charm = "${b.charmVersion}"
-charm_major = 1
-workload = "${b.workload}"
-
-[snap]
-name = "charmed-etcd"
-
-[snap.revisions]
-x86_64 = "${b.snapRevision}"
-aarch64 = "${b.snapRevision}"
-`;
-
-export const REFRESH_VERSIONS = refreshVersionsToml(BUILDS.etcd3516);
-export const REFRESH_ID = 8;
-
-/** The `data` storage every unit has. */
-export const DATA_STORAGE = storage('data', { location: '/var/snap/charmed-etcd/common/var/lib/etcd' });
-
-export const ipOf = (n: number): string => `10.0.0.${n + 10}`;
-
-export interface UnitSim {
-  readonly n: number;
-  readonly ctx: Context;
-  readonly root: string;
-  readonly snap: FakeSnap;
-  /** The machine's private address (what network-get answers); `setAddress` moves it. */
-  address: string;
-  bag: Record<string, string>;
-  unitStatus: State['unitStatus'];
-  openedPorts: State['openedPorts'];
-  architecture: string;
-  /** The refresh step this unit's charm runs (default: the real one, lib/refresh wired in). */
-  refresh: RefreshStep;
-  /** This unit's `refresh-v-three` databag. */
-  refreshBag: Record<string, string>;
-  /** The unit's charm directory files (`.juju-charm`, `refresh_versions.toml`, `.charm_refresh_v3/...`). */
-  charmFiles: Record<string, CharmFile>;
-  workloadVersion: string;
-  /** This unit's own bag in each of {@link World.otherRelations}, by relation id (default: the relation's). */
-  relationBags: Record<number, Bag>;
-}
-
-export interface WorldOptions {
-  /** The charm revision units are deployed with. */
-  readonly build?: CharmBuild;
-}
+export type { UnitSim, WorldOptions } from './world-types.js';
 
 export class World {
   readonly cluster = new FakeEtcdCluster();
@@ -184,34 +106,9 @@ export class World {
     return u;
   }
 
+  /** The fake machine and services unit `u`'s charm runs against (world-effects.ts). */
   effects(u: UnitSim): CharmEffects {
-    const effects: CharmEffects = {
-      root: u.root,
-      snap: u.snap,
-      etcd: (connect) => this.cluster.client(connect),
-      now: () => this.clock,
-      sleep: async (ms) => void (this.clock += ms),
-      architecture: async () => u.architecture,
-      hostCapacity: async () => ({ memoryBytes: 8 * 1024 ** 3, dataDiskBytes: 100 * 1024 ** 3 }),
-      hostname: () => 'harness-host',
-      generatePassword: () => this.password,
-      snapshotSave: async (file) => {
-        mkdirSync(path.dirname(file), { recursive: true });
-        writeFileSync(file, JSON.stringify(this.cluster.list()));
-        this.snapshots.push(file);
-      },
-      snapshotStatus: async (file) => {
-        const keys = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
-        return { hash: 1, revision: 42, totalKey: keys.length, totalSize: 20480, version: '3.5.0' };
-      },
-      snapshotRestore: async (file, options) => {
-        mkdirSync(path.join(options.dataDir, 'member'), { recursive: true });
-        writeFileSync(path.join(options.dataDir, 'member', 'restored-from'), readFileSync(file));
-        this.restores.push({ unit: u.n, file, options });
-      },
-      objectStore: this.objectStorage.open,
-    };
-    return effects;
+    return unitEffects(this, u);
   }
 
   /** The peer relation as unit `n` sees it. */
@@ -358,8 +255,8 @@ export class World {
     const files = this.charmFilesFor(b, this.clock);
     for (const u of this.units.values()) u.charmFiles = { ...u.charmFiles, ...files };
     for (const n of order ?? [...this.units.keys()].sort((a, c) => a - c)) {
-      await this.hook(n, 'upgrade-charm');
-      await this.hook(n, 'config-changed');
+      // Juju's order on a machine refresh, from the core (upgrade-charm, config-changed).
+      for (const hook of refreshSequence(false)) await this.hook(n, hook.name as 'upgrade-charm' | 'config-changed');
     }
   }
 
@@ -386,18 +283,17 @@ export class World {
    */
   async removeUnit(n: number): Promise<RunResult> {
     const self = `${APP}/${n}`;
-    let last: RunResult | undefined;
     const others = [...this.units.keys()].filter((m) => m !== n);
-    for (const m of others) {
-      last = await this.run(n, (ctx, rel) => ctx.on.relationDeparted(rel, { remoteUnit: m, departingUnit: self }));
-      if (last.exitCode !== 0) return last;
-    }
-    for (const step of [
-      (c: Context) => c.on.stop(),
-      (c: Context) => c.on.storageDetaching(DATA_STORAGE),
-      (c: Context) => c.on.remove(),
-    ]) {
-      last = await this.run(n, (ctx) => step(ctx));
+    // Juju's teardown order, from the core: -departed per remaining peer (itself departing), stop, storage-detaching, remove.
+    const sequence = teardownSequence({
+      app: APP,
+      self,
+      peers: [{ relation: { id: PEER_ID, endpoint: this.peerRelation(n).endpoint }, units: others.map((m) => `${APP}/${m}`) }],
+      storage: [{ name: DATA_STORAGE.name, id: `${DATA_STORAGE.name}/${n}` }],
+    });
+    let last: RunResult | undefined;
+    for (const hook of sequence) {
+      last = await this.run(n, (ctx, rel) => harnessEvent(ctx, hook, rel));
       if (last.exitCode !== 0) return last;
     }
     this.forget(n);

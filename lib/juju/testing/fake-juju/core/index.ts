@@ -2,9 +2,10 @@
 export * from './types.js';
 export * from './events.js';
 export { ModelError } from './errors.js';
-export { step } from './step.js';
+export { step, stepInPlace } from './step.js';
 export type { Command, Input, StepResult } from './step.js';
 export { appView, endsFor, relationFor } from './view.js';
 export { relationKey, refFor, findCoreRelation } from './relations.js';
 export { appUnits, unitRootOf } from './units.js';
-export { emptyCoreModel } from './create.js';
+export { cloneModel, emptyCoreModel } from './create.js';
+export { nextEvent, readyUnits, unitsInOrder } from './queue.js';

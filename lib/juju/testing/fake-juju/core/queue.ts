@@ -41,13 +41,16 @@ export function pickReady(model: CoreModel): Array<{ unit: CoreUnit; event: Queu
     const event = nextEvent(unit, model.now);
     return event ? [{ unit, event }] : [];
   });
-  if (ready.length === 0) return [];
+  if (ready.length === 0 || model.settings.manual === true) return [];
   if (model.settings.seed === undefined) return ready;
   if (Object.values(model.units).some((u) => u.running)) return [];
   const [r, next] = nextRandom(model.prng);
   model.prng = next;
   return [ready[Math.floor(r * ready.length)] as { unit: CoreUnit; event: QueuedEvent }];
 }
+
+/** Units with something they could run now (a hook, an action once installed), in unit order. */
+export const readyUnits = (model: CoreModel): CoreUnit[] => unitsInOrder(model).filter((unit) => nextEvent(unit, model.now) !== undefined);
 
 /** The earliest pending retry time, if a failed hook waits for one. */
 export const nextRetryAt = (model: CoreModel): number | undefined => {

@@ -7,11 +7,11 @@
  */
 import type { CommitResult } from '../commit.js';
 import type { CharmFiles, ConfigValue } from '../model.js';
-import { enqueueFront, refreshSequence } from './events.js';
+import { enqueueFront, eventLabel, refreshSequence } from './events.js';
 import { nextExpiryAt, queueExpired } from './expiry.js';
 import { ModelError } from './errors.js';
 import { afterSuccess, beforeEvent, afterEvent, finishEvent, startEvent, swapCharm } from './lifecycle.js';
-import { nextRetryAt, pickReady, queueHooks, taken } from './queue.js';
+import { nextEvent, nextRetryAt, pickReady, queueHooks, taken } from './queue.js';
 import { integrate, removeRelation } from './relations.js';
 import { addUserSecret, grantUserSecret, updateUserSecret } from './secrets.js';
 import { setUnitAddress } from './addresses.js';
@@ -42,6 +42,8 @@ export type Input = { readonly at: number } & (
   | { kind: 'context-opened'; unit: string; event: QueuedEvent }
   | { kind: 'context-closed'; unit: string; event: QueuedEvent; exitCode: number; commit: CommitResult }
   | { kind: 'timer'; id: string }
+  /** Manual scheduling (`settings.manual`): start `unit`'s next event now (one event in the model at a time). */
+  | { kind: 'run-next'; unit: string }
 );
 
 export type { Command } from './types.js';
@@ -71,7 +73,15 @@ export function step(input: Input, model: CoreModel): StepResult;
 export function step(model: CoreModel, input: Input): StepResult;
 export function step(a: CoreModel | Input, b: CoreModel | Input): StepResult {
   const [before, input] = 'kind' in a ? [b as CoreModel, a] : [a, b as Input];
-  const model = structuredClone(before);
+  return stepInPlace(structuredClone(before), input);
+}
+
+/**
+ * {@link step} on the model itself, for a runtime that owns its copy (an exploring test
+ * that clones a world only when it branches): no copy per input. When the input is
+ * refused the model may be half-changed, so such a runtime must not go on with it.
+ */
+export function stepInPlace(model: CoreModel, input: Input): StepResult {
   model.now = Math.max(model.now, input.at);
   const commands: Command[] = [];
   const reply = apply(model, input, commands);
@@ -191,6 +201,16 @@ function apply(model: CoreModel, input: Input, commands: Command[]): Record<stri
       const unit = model.units[input.unit];
       if (unit) afterEvent(model, unit, input.event, input.exitCode, input.commit);
       return {};
+    }
+    case 'run-next': {
+      const unit = unitOf(model, input.unit);
+      const busy = Object.values(model.units).find((u) => u.running);
+      if (busy?.running) throw new ModelError(`unit ${JSON.stringify(busy.name)} is running ${eventLabel(busy.running)}`);
+      const event = nextEvent(unit, model.now);
+      if (!event) throw new ModelError(`unit ${JSON.stringify(unit.name)} has nothing to run`);
+      startEvent(model, unit, event);
+      commands.push({ kind: 'run', unit: unit.name, event });
+      return { event: eventLabel(event) };
     }
     case 'timer':
       if (input.id === 'secret-expiry') queueExpired(model);

@@ -109,6 +109,11 @@ export interface CoreRelation {
 export interface SchedulerSettings {
   /** When set: one hook at a time in the model, the next unit picked by a PRNG with this seed. */
   seed?: number;
+  /**
+   * When set: the core starts nothing by itself; the runtime picks which unit runs next with a
+   * `run-next` input (an exploring test drives every interleaving). Overrides `seed`.
+   */
+  manual?: boolean;
   /** Multiplies Juju's retry back-off (5, 10, 20, 40 s … 5 min). */
   retryScale: number;
   /** Queue `start` after `upgrade-charm`/`config-changed` on refresh. */

@@ -4,6 +4,7 @@
  * (the model's invariants) once; a violation fails with the moves that reached it.
  */
 import { apply, describeMove, enabledMoves, follow, rollbackOffered, type Enumeration } from './moves.js';
+import { eventText } from './juju.js';
 import { stateKey } from './state-key.js';
 import type { RefreshWorld } from './world.js';
 
@@ -41,7 +42,7 @@ export class Violation extends Error {
 }
 
 const unitLines = (world: RefreshWorld): string[] =>
-  world.live().map((u) => `${u.name} code=${u.code.revision} snap=${u.snap} up=${u.workloadUp} queue=[${u.queue.map((e) => (e.kind === 'hook' ? e.name : `new code ${e.release.revision}`)).join(', ')}]`);
+  world.live().map((u) => `${u.name} code=${u.code.revision} snap=${u.snap} up=${u.workloadUp} queue=[${u.queue.map(eventText).join(', ')}]`);
 
 /** Throws when `world` broke an invariant: the violations, the path, the last move's trace and the units. */
 export const assertClean = (world: RefreshWorld, path: Path | undefined, what = 'reached'): void => {

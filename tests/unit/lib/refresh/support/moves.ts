@@ -8,6 +8,7 @@ import { LOCAL_FILES, REFRESH_UNIT_KEYS } from '../../../../../lib/refresh/const
 import type { OneShot } from './faults.js';
 import { followStatus } from './operator.js';
 import { RELEASES, type ReleaseName } from './releases.js';
+import { eventText as queuedText } from './juju.js';
 import type { QueuedEvent, RefreshWorld } from './world.js';
 
 export type StepFault = 'health' | 'fail-before' | 'fail-after' | 'precheck';
@@ -101,8 +102,7 @@ export const rollbackOffered = (world: RefreshWorld): boolean => {
   return revision !== undefined && revision !== String(world.deployed.revision);
 };
 
-const eventText = (event: QueuedEvent | undefined): string =>
-  event === undefined ? 'nothing' : event.kind === 'upgrade' ? `new code ${event.release.revision}` : event.name;
+const eventText = (event: QueuedEvent | undefined): string => (event === undefined ? 'nothing' : queuedText(event));
 
 /** The move in words, read before it is applied (for a failing path). */
 export const describeMove = (world: RefreshWorld, m: Move): string => {
@@ -152,18 +152,18 @@ export const enabledMoves = (world: RefreshWorld, options: Enumeration): Move[] 
     moves.push({ kind: 'step', unit: index });
     if (!options.faults) return;
     const next = unit.queue[0];
-    const pinned = next?.kind === 'upgrade' ? next.release.snap : unit.code.snap;
-    const snapMayChange = pinned !== unit.snap;
+    // The core puts the new code in place at `juju refresh`, ahead of upgrade-charm.
+    const snapMayChange = unit.code.snap !== unit.snap;
     // Not 'fail-after': the health check restarts the workload in the same event, as after a good refresh.
     if (snapMayChange) moves.push({ kind: 'step', unit: index, fault: 'fail-before' });
     // Health faults hit refreshed units only, and only a unit whose gate is shut is checked.
     const gateShut = unit.bag[REFRESH_UNIT_KEYS.gate] !== 'true';
     if (snapMayChange || (unit.refreshed && unit.workloadUp && gateShut)) moves.push({ kind: 'step', unit: index, fault: 'health' });
-    if (unit === highest && (mayStart || next?.kind === 'upgrade')) moves.push({ kind: 'step', unit: index, fault: 'precheck' });
+    if (unit === highest && (mayStart || next?.name === 'upgrade-charm')) moves.push({ kind: 'step', unit: index, fault: 'precheck' });
   });
   for (const to of options.releases) if (RELEASES[to].revision !== world.deployed.revision) moves.push({ kind: 'refresh', to });
   // One config change at a time: piling up config-changed events only multiplies interleavings.
-  const configPending = live.some((unit) => unit.queue.some((event) => event.kind === 'hook' && event.name === 'config-changed'));
+  const configPending = live.some((unit) => unit.queue.some((event) => event.name === 'config-changed'));
   if (!configPending) for (const value of options.pauses) if (value !== world.pause) moves.push({ kind: 'config', value });
   moves.push({ kind: 'operator', rollBack: false }, { kind: 'operator', rollBack: true });
   live.forEach((_, unit) => moves.push({ kind: 'resume', unit, checkHealth: true }));

@@ -3,9 +3,12 @@ import { LOCAL_FILES } from '../../../../../lib/refresh/constants.js';
 import type { RefreshEvent, RefreshSnapshot } from '../../../../../lib/refresh/types.js';
 import { APP, jujuCharm, versionsOf } from './fixtures.js';
 import { worldSpec } from './releases.js';
-import type { RefreshWorld, UnitState } from './world.js';
+import type { UnitState } from './unit.js';
+import type { RefreshWorld } from './world.js';
 
 export const snapshotOf = (world: RefreshWorld, unit: UnitState, event: RefreshEvent): RefreshSnapshot => {
+  // The peers: every live unit in the relation's scope. Not the core's relation-list (the joins this unit has
+  // run): with that view refresh.limitations finds a lower unit refreshing before a newly joined higher one had its gate.
   const peerUnits: Record<string, Record<string, string>> = {};
   for (const other of world.relationUnits()) peerUnits[other.name] = { ...other.bag };
   if (unit.joined) peerUnits[unit.name] = { ...unit.bag };

@@ -9,7 +9,8 @@
  * two states that differ only by a shift of the clock behave the same.
  */
 import { createHash } from 'node:crypto';
-import type { QueuedEvent, RefreshWorld } from './world.js';
+import { eventText, peerRelation } from './juju.js';
+import type { RefreshWorld } from './world.js';
 
 const TIME = /"time_of_refresh":\s*(-?\d+(?:\.\d+)?)/g;
 
@@ -19,9 +20,6 @@ const collectTimes = (text: string, into: Set<number>): void => {
 };
 
 const sortedEntries = (entries: Iterable<[string, string]>): [string, string][] => [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-
-const eventKey = (event: QueuedEvent): string =>
-  event.kind === 'upgrade' ? `upgrade:${event.release.revision}` : `${event.name}${event.departingUnit === undefined ? '' : `:${event.departingUnit}`}`;
 
 // Field and record separators no JSON text contains, so the parts need no escaping.
 const FIELD = '\u0001';
@@ -39,8 +37,10 @@ export const stateKey = (world: RefreshWorld): string => {
   const timeless = (text: string): string =>
     text.includes('time_of_refresh') ? text.replace(TIME, (_, time: string) => `"time_of_refresh":#${rank.get(Number(time))}`) : text;
   const entries = (pairs: Iterable<[string, string]>): string => sortedEntries(pairs).map(([key, text]) => `${key}=${timeless(text)}`).join(FIELD);
-  const parts = units.map((u) =>
-    [
+  const relation = peerRelation(world.core);
+  const parts = units.map((u) => {
+    const core = world.coreUnit(u.name);
+    return [
       u.name,
       u.code.revision,
       rank.get(u.mtime),
@@ -52,11 +52,16 @@ export const stateKey = (world: RefreshWorld): string => {
       u.refreshed,
       entries(Object.entries(u.bag)),
       u.refusal,
-      u.queue.map(eventKey).join(','),
+      // Juju's side, from the core: queue, actions, a failed head, started, relation-list, scope, life.
+      u.queue.map(eventText).join(','),
+      core?.actions.map(eventText).join(','),
+      core?.failure === undefined ? '' : 'failed',
+      core?.started,
+      (relation.joined[u.name] ?? []).join(','),
       u.joined,
       u.dying,
-    ].join(FIELD),
-  );
+    ].join(FIELD);
+  });
   parts.push(
     entries(Object.entries(world.appBag)),
     [world.leader, world.pause, world.deployed.revision, world.appStatus?.name, world.appStatus?.message].join(FIELD),

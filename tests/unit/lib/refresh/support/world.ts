@@ -1,112 +1,123 @@
 /**
  * A small model of Juju and the machines around the pure refresh core, for
- * property-based and exhaustive exploration: units with local files, databags,
- * snap revisions and a workload that is up or down; etcd's cluster version
- * (etcd-model.ts); Juju's behaviour on `juju refresh` (code replaced on every
- * unit, then upgrade-charm and config-changed), relation-changed after every
- * committed databag change, hook failure and retry. Effects and invariants are
- * in effects.ts; the operator in operator.ts.
+ * property-based and exhaustive exploration. Juju is the simulator's pure core
+ * (juju.ts: its event order on deploy, `juju refresh`, config changes, peer
+ * joins and departures, leadership, coalescing, retries); this world drives it
+ * one event at a time and adds the machines: units' local files, snap
+ * revisions, a workload that is up or down, and etcd's cluster version
+ * (etcd-model.ts). Effects and invariants are in effects.ts; the operator in
+ * operator.ts.
  */
-import { decide } from '../../../../../lib/refresh/decide.js';
-import type { LocalFileName } from '../../../../../lib/refresh/constants.js';
-import type { ActionOutcome, EffectResults, RefreshDecision, RefreshEvent, Status } from '../../../../../lib/refresh/types.js';
-import { checkState, performEffect } from './effects.js';
-import { cancelOrphanedDowngrade, EtcdCluster, type Member } from './etcd-model.js';
+import { cloneModel, stepInPlace, readyUnits, type CoreModel, type CoreUnit, type Input, type QueuedEvent } from '../../../../../lib/juju/testing/fake-juju/core/index.js';
+import { emptyCommit, type CommitResult } from '../../../../../lib/juju/testing/fake-juju/commit.js';
+import type { ActionOutcome, Status } from '../../../../../lib/refresh/types.js';
+import { checkState } from './effects.js';
+import { EtcdCluster, type Member } from './etcd-model.js';
 import type { Faults } from './faults.js';
 import { APP, type CharmRev } from './fixtures.js';
-import { minorOfSnap, workloadOfSnap } from './releases.js';
-import { snapshotOf } from './snapshot.js';
+import { charmFiles, charmRef, emptyModel, PAUSE_KEY, peerRelation } from './juju.js';
+import { minorOfSnap } from './releases.js';
+import { runEvent } from './run-event.js';
+import { UnitState, type Machine } from './unit.js';
 
-export type QueuedEvent =
-  | { readonly kind: 'hook'; readonly name: string; readonly departingUnit?: string }
-  | { readonly kind: 'upgrade'; readonly release: CharmRev };
+export { UnitState } from './unit.js';
+export type { QueuedEvent } from '../../../../../lib/juju/testing/fake-juju/core/index.js';
 
-export interface UnitState {
-  readonly n: number;
-  readonly name: string;
-  code: CharmRev;
-  mtime: number;
-  readonly files: Map<LocalFileName, string>;
-  snap: string | null;
-  workloadUp: boolean;
-  /** Was a cluster member once (a fresh unit that never ran does not count as down). */
-  everUp: boolean;
-  /** The etcd minor that last ran here (its data is that minor's); undefined before the first start. */
-  ranMinor: number | undefined;
-  /**
-   * Its snap was refreshed from a running workload: random crashes model a refresh that
-   * broke a working unit, so only these crash (not installs, not recoveries of a downed unit).
-   */
-  refreshed: boolean;
-  bag: Record<string, string>;
-  /** The charm's blocked unit status after its last event, when it refused a snap refresh. */
-  refusal: string | undefined;
-  queue: QueuedEvent[];
-  joined: boolean;
-  dying: boolean;
-}
-
-/** Applies databag changes (null deletes); returns how many there were. */
-const commit = (bag: Record<string, string>, changes: Readonly<Record<string, string | null>>): number => {
-  const entries = Object.entries(changes);
-  for (const [key, value] of entries) {
-    if (value === null) delete bag[key];
-    else bag[key] = value;
-  }
-  return entries.length;
-};
+type Body = Input extends infer I ? (I extends { at: number } ? Omit<I, 'at'> : never) : never;
 
 export class RefreshWorld {
   readonly units = new Map<string, UnitState>();
-  appBag: Record<string, string> = {};
-  leader: string;
-  pause = 'first';
+  core: CoreModel;
   deployed: CharmRev;
   clock = 10_000;
   appStatus: Status | undefined;
   etcd: EtcdCluster;
   readonly violations: string[] = [];
   readonly trace: string[] = [];
-  private nextNumber = 0;
+  /** Charm revisions the core installed, by revision (CharmRev values are never changed). */
+  private readonly releases: Map<number, CharmRev>;
 
   constructor(
     size: number,
     release: CharmRev,
     public faults: Faults,
+    from?: { core: CoreModel; releases: Map<number, CharmRev> },
   ) {
     this.deployed = release;
     this.etcd = new EtcdCluster(minorOfSnap(release.snap));
+    this.releases = from?.releases ?? new Map([[release.revision, release]]);
+    this.core = from?.core ?? emptyModel(this.clock);
+    if (from) return;
+    this.send({ kind: 'deploy', app: APP, charm: charmRef(release), files: charmFiles, units: 0 });
     for (let i = 0; i < size; i += 1) this.addUnit();
-    this.leader = `${APP}/0`;
   }
 
   /** A deep copy: changing it leaves this world as it was. */
   clone(): RefreshWorld {
-    const copy = new RefreshWorld(0, this.deployed, this.faults.clone());
-    // Releases and queued events are never changed in place, so they may be shared.
-    for (const [name, unit] of this.units) copy.units.set(name, { ...unit, files: new Map(unit.files), bag: { ...unit.bag }, queue: [...unit.queue] });
-    copy.appBag = { ...this.appBag };
-    copy.leader = this.leader;
-    copy.pause = this.pause;
+    const copy = new RefreshWorld(0, this.deployed, this.faults.clone(), { core: cloneModel(this.core), releases: this.releases });
+    for (const [name, unit] of this.units) copy.units.set(name, unit.copyFor(copy));
     copy.clock = this.clock;
     copy.appStatus = this.appStatus === undefined ? undefined : { ...this.appStatus };
     copy.etcd = this.etcd.clone();
     copy.violations.push(...this.violations);
     copy.trace.push(...this.trace);
-    copy.nextNumber = this.nextNumber;
     return copy;
   }
 
+  /** One input to the core at the world's clock; applies its commands to the machines. */
+  send(body: Body): { reply: Record<string, unknown>; run: QueuedEvent | undefined } {
+    // The world owns its model (clone() copies it), so the core steps it in place.
+    const result = stepInPlace(this.core, { ...body, at: this.clock } as Input);
+    // Status history and logs are the simulator's, not state: they would only grow.
+    this.core.history.length = 0;
+    this.core.logs.length = 0;
+    let run: QueuedEvent | undefined;
+    for (const command of result.commands) {
+      if (command.kind === 'run') run = command.event;
+      if (command.kind === 'install-charm') this.units.get(command.unit)?.install(this.releaseOf(command.charm.revision), this.clock);
+      if (command.kind === 'unit-removed') this.unitGone(command.unit);
+    }
+    return { reply: result.reply, run };
+  }
+
+  private releaseOf(revision: number): CharmRev {
+    const release = this.releases.get(revision);
+    if (!release) throw new Error(`unknown charm revision ${revision}`);
+    return release;
+  }
+
+  coreUnit(name: string): CoreUnit | undefined {
+    return this.core.units[name];
+  }
+
+  get peerBags(): { units: Record<string, Record<string, string>>; app: Record<string, string> } {
+    const relation = peerRelation(this.core);
+    return { units: relation.unitData, app: (relation.appData[APP] ??= {}) };
+  }
+
+  get appBag(): Record<string, string> {
+    return this.peerBags.app;
+  }
+
+  get leader(): string {
+    return Object.values(this.core.units).find((u) => u.juju.leader)?.name ?? '';
+  }
+
+  get pause(): string {
+    const value = this.core.applications[APP]?.config[PAUSE_KEY];
+    return typeof value === 'string' ? value : 'first';
+  }
+
   get unitsAdded(): number {
-    return this.nextNumber;
+    return this.core.applications[APP]?.nextUnit ?? 0;
   }
 
   addUnit(): string {
-    const n = this.nextNumber++;
-    const name = `${APP}/${n}`;
     this.clock += 1;
-    this.units.set(name, {
-      n,
+    const { reply } = this.send({ kind: 'add-unit', app: APP, units: 1 });
+    const name = (reply['units'] as string[])[0] ?? '';
+    const machine: Machine = {
+      n: Number(name.split('/')[1]),
       name,
       code: this.deployed,
       mtime: this.clock,
@@ -116,12 +127,9 @@ export class RefreshWorld {
       everUp: false,
       ranMinor: undefined,
       refreshed: false,
-      bag: {},
       refusal: undefined,
-      queue: [{ kind: 'hook', name: 'install' }, { kind: 'hook', name: 'refresh-v-three-relation-created' }, { kind: 'hook', name: 'config-changed' }, { kind: 'hook', name: 'start' }],
-      joined: false,
-      dying: false,
-    });
+    };
+    this.units.set(name, new UnitState(this, machine));
     this.trace.push(`add-unit ${name}`);
     return name;
   }
@@ -129,31 +137,34 @@ export class RefreshWorld {
   removeUnit(name: string): void {
     const unit = this.units.get(name);
     if (!unit || unit.dying || this.live().length <= 1) return;
-    unit.dying = true;
-    unit.queue.unshift({ kind: 'hook', name: 'refresh-v-three-relation-departed', departingUnit: name });
-    for (const other of this.live()) {
-      if (other.joined) other.queue.push({ kind: 'hook', name: 'refresh-v-three-relation-departed', departingUnit: name });
-    }
-    if (this.leader === name) this.setLeader(this.live()[0]!.name);
+    this.send({ kind: 'remove-unit', units: [name] });
     this.trace.push(`remove-unit ${name}`);
   }
 
+  /** After its `remove` hook the unit's machine goes, and its member with it. */
+  private unitGone(name: string): void {
+    const unit = this.units.get(name);
+    if (unit) unit.workloadUp = false;
+    this.units.delete(name);
+    this.settleEtcd();
+  }
+
   setLeader(name: string): void {
-    this.leader = name;
-    this.units.get(name)?.queue.push({ kind: 'hook', name: 'leader-elected' });
+    this.send({ kind: 'elect-leader', app: APP, unit: name });
   }
 
   live(): UnitState[] {
     return [...this.units.values()].filter((unit) => !unit.dying).sort((a, b) => b.n - a.n);
   }
 
-  /** Units in the peer relation as others see them: joined and not departing. */
+  /** Units in the peer relation as others see them: in its scope and not departing. */
   relationUnits(): UnitState[] {
     return this.live().filter((unit) => unit.joined);
   }
 
+  /** Units the core would run something on now (a hook, a retried hook, an action), in unit order. */
   pending(): UnitState[] {
-    return [...this.units.values()].filter((unit) => unit.queue.length > 0);
+    return readyUnits(this.core).flatMap((u) => this.units.get(u.name) ?? []);
   }
 
   quiescent(): boolean {
@@ -171,106 +182,42 @@ export class RefreshWorld {
 
   jujuRefresh(release: CharmRev): void {
     this.deployed = release;
+    this.releases.set(release.revision, release);
     this.trace.push(`juju refresh --revision ${release.revision}`);
-    for (const unit of this.live()) {
-      // Each unit finishes its current hook, gets the new code, then runs upgrade-charm.
-      unit.queue = unit.queue.filter((event) => event.kind !== 'upgrade');
-      unit.queue.unshift({ kind: 'upgrade', release });
-    }
+    this.clock += 1;
+    this.send({ kind: 'refresh', app: APP, charm: charmRef(release), files: charmFiles });
   }
 
   configure(pause: string): void {
-    this.pause = pause;
     this.trace.push(`config pause-after-unit-refresh=${pause}`);
-    for (const unit of this.live()) unit.queue.push({ kind: 'hook', name: 'config-changed' });
+    this.send({ kind: 'config', app: APP, set: { [PAUSE_KEY]: pause }, reset: [] });
   }
 
-  /** Processes the next queued event of `unit`. */
-  step(unit: UnitState): void {
-    const event = unit.queue.shift();
-    if (event === undefined) return;
+  /** Runs the next event the core has for `unit` (nothing when it has none); returns an action's outcome. */
+  step(unit: UnitState): ActionOutcome | undefined {
+    if (!this.pending().includes(unit)) return undefined;
     this.clock += 1;
-    if (event.kind === 'upgrade') {
-      unit.code = event.release;
-      unit.mtime = this.clock;
-      this.runHook(unit, { kind: 'hook', name: 'upgrade-charm' });
-      unit.queue.unshift({ kind: 'hook', name: 'config-changed' });
-      return;
-    }
-    if (event.name === 'refresh-v-three-relation-created' && !unit.joined) {
-      unit.joined = true;
-      for (const other of this.relationUnits()) {
-        if (other !== unit) other.queue.push({ kind: 'hook', name: 'refresh-v-three-relation-joined' });
-      }
-    }
-    const failed = this.runHook(unit, event);
-    if (failed) {
-      unit.queue.unshift(event); // Juju retries the failed hook
-      return;
-    }
-    if (event.name === 'refresh-v-three-relation-departed' && event.departingUnit === unit.name) {
-      unit.workloadUp = false;
-      this.units.delete(unit.name);
-      this.settleEtcd();
-    }
-  }
-
-  /** Runs an action now; returns its outcome. */
-  runAction(name: string, action: string, params: Record<string, unknown> = {}): ActionOutcome | undefined {
-    const unit = this.units.get(name);
-    if (!unit) return undefined;
-    this.clock += 1;
-    this.trace.push(`juju run ${name} ${action} ${JSON.stringify(params)}`);
+    const { run } = this.send({ kind: 'run-next', unit: unit.name });
+    if (run === undefined) throw new Error(`the core started nothing on ${unit.name}`);
+    let commit: CommitResult = emptyCommit(false);
+    let exitCode = 1;
     let outcome: ActionOutcome | undefined;
-    this.runHook(unit, { kind: 'action', name: action, params }, (decision) => {
-      outcome = decision.action;
-    });
+    try {
+      ({ exitCode, commit, outcome } = runEvent(this, unit, run));
+    } finally {
+      this.send({ kind: 'hook-done', unit: unit.name, exitCode, commit });
+    }
     return outcome;
   }
 
-  /** One hook or action on one unit, through the decide/effect loop. Returns whether the hook failed. */
-  private runHook(unit: UnitState, event: RefreshEvent, onDecision?: (decision: RefreshDecision) => void): boolean {
-    let effects: EffectResults = {};
-    let decision: RefreshDecision | undefined;
-    let filesApplied = 0;
-    let refused: string | undefined;
-    // Read once per event, as the adapter does; effects only add results.
-    const base = snapshotOf(this, unit, event);
-    for (let round = 0; round < 6; round += 1) {
-      decision = decide({ ...base, workloadRunning: unit.workloadUp, effects });
-      for (const op of decision.files.slice(filesApplied)) {
-        if (op.op === 'write') unit.files.set(op.name, op.content);
-        else unit.files.delete(op.name);
-      }
-      filesApplied = decision.files.length;
-      const request = decision.request;
-      if (request === undefined) break;
-      const performed = performEffect(this, unit, event, request);
-      refused ??= performed.refused;
-      effects = { ...effects, ...performed.effects };
-    }
-    this.faults.once = {}; // one-shot faults are for this event only
-    unit.refusal = refused;
-    this.settleEtcd();
-    if (decision === undefined || decision.request !== undefined) throw new Error('decide did not settle');
-    onDecision?.(decision);
-    if (unit.name === this.leader) this.appStatus = decision.appStatus;
-    // The charm exits non-zero after a failed snap refresh so that Juju retries: databag writes are lost.
-    // Not after a refusal: nothing was stopped, the unit shows why (src/refresh/wiring.ts).
-    const failed = decision.snapRefreshFailed && event.kind === 'hook' && refused === undefined;
-    if (failed) return true;
-    const inProgress = decision.inProgress !== false || (decision.refreshCompletedThisEvent && this.relationUnits().length > 1);
-    if (unit.name === this.leader && event.kind === 'hook' && !inProgress && unit.workloadUp && cancelOrphanedDowngrade(this.etcd, workloadOfSnap(unit.snap!))) {
-      this.trace.push(`${unit.name} (leader) cancelled an etcd downgrade no unit carries out`);
-      this.settleEtcd();
-    }
-    const changed = commit(unit.bag, decision.unitBag) + (unit.name === this.leader ? commit(this.appBag, decision.appBag) : 0) > 0;
-    if (changed && unit.joined) {
-      for (const other of this.relationUnits()) {
-        if (other !== unit) other.queue.push({ kind: 'hook', name: 'refresh-v-three-relation-changed' });
-      }
-    }
-    return false;
+  /** `juju run`: the action is queued and, the unit being idle, runs now; returns its outcome. */
+  runAction(name: string, action: string, params: Record<string, unknown> = {}): ActionOutcome | undefined {
+    const unit = this.units.get(name);
+    if (!unit) return undefined;
+    this.trace.push(`juju run ${name} ${action} ${JSON.stringify(params)}`);
+    this.send({ kind: 'run-action', unit: name, action, params });
+    // Before install the action waits in the core's queue and runs with a later step.
+    return this.coreUnit(name)?.queue.some((h) => h.name === 'install') ? undefined : this.step(unit);
   }
 
   /** Checked after every step. */
@@ -278,9 +225,9 @@ export class RefreshWorld {
     checkState(this);
   }
 
-  /** Time passes: Juju fires update-status on every unit. */
+  /** Time passes: Juju fires update-status on every started unit. */
   tick(): void {
-    for (const unit of this.live()) unit.queue.push({ kind: 'hook', name: 'update-status' });
+    this.send({ kind: 'update-status' });
   }
 
   /** Drains every queue round-robin (bounded). */
