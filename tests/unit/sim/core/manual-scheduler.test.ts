@@ -102,4 +102,18 @@ describe('manual scheduler', () => {
     expect(m.model.units['peer/0']?.queue.length).toBeGreaterThan(0);
     expect(m.model.relations[0]?.unitData['peer/0']?.['x']).toBeUndefined();
   });
+
+  it('two refreshes before a unit acts are one upgrade-charm; a refresh while upgrade-charm runs is a second', () => {
+    const m = new Manual(manualModel());
+    m.send({ kind: 'deploy', app: 'peer', ...peers, units: 1 });
+    while (readyUnits(m.model).length > 0) m.run('peer/0');
+    const rev = (revision: number) => ({ ...peers, charm: { ...peers.charm, revision, url: `local:peer-${revision}` } });
+    m.send({ kind: 'refresh', app: 'peer', ...rev(2) });
+    m.send({ kind: 'refresh', app: 'peer', ...rev(3) });
+    expect(m.queue('peer/0')).toEqual(['upgrade-charm', 'config-changed']);
+    expect(m.send({ kind: 'run-next', unit: 'peer/0' }).reply).toEqual({ event: 'upgrade-charm' });
+    m.send({ kind: 'refresh', app: 'peer', ...rev(4) });
+    m.send({ kind: 'hook-done', unit: 'peer/0', exitCode: 0, commit: emptyCommit(true) });
+    expect(m.queue('peer/0')).toEqual(['upgrade-charm', 'config-changed']);
+  });
 });

@@ -102,8 +102,14 @@ export function refreshSequence(startAfterRefresh: boolean): QueuedHook[] {
   ];
 }
 
-/** Hooks Juju coalesces: a second one queued while one waits adds nothing. */
-const COALESCED = /^(?:config-changed|update-status|leader-settings-changed|secret-changed|.+-relation-changed)$/;
+/**
+ * Hooks Juju coalesces: a second one queued while one waits adds nothing.
+ * upgrade-charm too: the uniter compares the charm URL it runs with the one
+ * in its remote-state snapshot (juju/juju worker/uniter remotestate
+ * Snapshot.CharmURL), so two refreshes before the unit acts are one upgrade,
+ * to the latest charm; one that comes while upgrade-charm runs is a second.
+ */
+const COALESCED = /^(?:config-changed|update-status|leader-settings-changed|secret-changed|upgrade-charm|.+-relation-changed)$/;
 
 const sameHook = (a: QueuedHook, b: QueuedHook): boolean =>
   a.name === b.name && a.relationId === b.relationId && a.remoteUnit === b.remoteUnit && a.secretId === b.secretId;
