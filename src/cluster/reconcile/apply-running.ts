@@ -25,7 +25,7 @@ export async function applyRunning(scope: CharmHook, s: PeeredSnapshot, m: Membe
   const { model, log, effects } = scope;
   const { relation, peers, isLeader, refreshInProgress } = s;
   const { statuses, app, own, self, client, endpoints } = m;
-  const running = await observeRunning(scope, relation, client, self, s.snapRevision, isLeader && app.clusterState !== undefined);
+  const running = await observeRunning(scope, relation, { client, self, snapRevision: s.snapRevision, leaderOfCluster: isLeader && app.clusterState !== undefined, hasPassword: m.password !== undefined });
   const members = running.probe?.raw.members;
 
   let majorityLost = false;

@@ -98,16 +98,25 @@ export interface RunningSnapshot {
   readonly started: boolean;
   /** The probe of this unit's member, when it has started. */
   readonly probe: { readonly raw: RawMemberHealth; readonly record: HealthRecord } | undefined;
-  /** Relations on the leader's endpoints, read on the leader of an initialized cluster only. */
+  /** Relations on the leader's endpoints; empty where planRunning does not look at them (not read). */
   readonly clientRelations: readonly Relation[];
   readonly casRelations: readonly Relation[];
 }
 
-export async function observeRunning(scope: CharmHook, relation: Relation, client: EtcdApi, self: SelfMember, snapRevision: string, leaderOfCluster: boolean): Promise<RunningSnapshot> {
+export interface RunningReads {
+  readonly client: EtcdApi;
+  readonly self: SelfMember;
+  readonly snapRevision: string;
+  /** The leader of a recorded cluster: its client CAs matter, and its clients once the member runs with a root password. */
+  readonly leaderOfCluster: boolean;
+  readonly hasPassword: boolean;
+}
+
+export async function observeRunning(scope: CharmHook, relation: Relation, reads: RunningReads): Promise<RunningSnapshot> {
   const started = (await scope.own(relation)).started;
-  const probe = started ? await probeSelf(client, self.clientUrl, snapRevision) : undefined;
-  // relation-ids once per endpoint per hook (Model caches it); these do not change within a hook.
-  const clientRelations = leaderOfCluster ? await scope.model.relations(CLIENT_ENDPOINT) : [];
-  const casRelations = leaderOfCluster ? await scope.model.relations(CLIENT_CAS_ENDPOINT) : [];
+  const probe = started ? await probeSelf(reads.client, reads.self.clientUrl, reads.snapRevision) : undefined;
+  // relation-ids, once per endpoint per hook (Model caches it); only where the plan uses the answer.
+  const clientRelations = reads.leaderOfCluster && started && reads.hasPassword ? await scope.model.relations(CLIENT_ENDPOINT) : [];
+  const casRelations = reads.leaderOfCluster ? await scope.model.relations(CLIENT_CAS_ENDPOINT) : [];
   return { started, probe, clientRelations, casRelations };
 }
