@@ -21,11 +21,17 @@ import { followAddress } from '../address-change.js';
 import type { PeeredSnapshot } from './observe.js';
 import type { MemberPlan } from './plan.js';
 
+/** The rebuild stopped this hook here: nothing else runs. */
+export interface Halted {
+  readonly halted: true;
+  readonly statuses: (CharmStatus | undefined)[];
+  readonly appStatus: CharmStatus | undefined;
+}
+
 /** Where the member's steps left this unit, for the running stage. */
 export interface MemberOutcome {
+  readonly halted: false;
   readonly statuses: (CharmStatus | undefined)[];
-  /** The rebuild stopped this hook here (nothing else runs). */
-  readonly halted: boolean;
   /** The leader's app status from the rebuild step, unless the running stage sets one. */
   readonly appStatus: CharmStatus | undefined;
   readonly app: AppState;
@@ -42,7 +48,7 @@ export interface MemberOutcome {
 
 export const rootOf = (p: string | undefined) => (p === undefined ? undefined : rootCredentials(p));
 
-export async function applyMember(scope: CharmHook, s: PeeredSnapshot, plan: MemberPlan): Promise<MemberOutcome> {
+export async function applyMember(scope: CharmHook, s: PeeredSnapshot, plan: MemberPlan): Promise<Halted | MemberOutcome> {
   const { model, log, effects } = scope;
   const { relation, peers, isLeader, refreshInProgress } = s;
   const config = s.config.ok ? s.config.config : undefined;
@@ -53,11 +59,8 @@ export async function applyMember(scope: CharmHook, s: PeeredSnapshot, plan: Mem
   let appStatus: CharmStatus | undefined;
   let restartedUnhealthy = false;
   let tlsBusy = false;
+  // This unit's bag with its first `private_ip` staged: what the steps start from.
   const own = await scope.own(relation);
-  const outcome = (halted: boolean, member?: MemberContext): MemberOutcome => {
-    const endpoints = clusterEndpoints(self, peers);
-    return { statuses, halted, appStatus, app, own, self, member, tlsBusy, restartedUnhealthy, password, endpoints, client: scope.client(endpoints, rootOf(password)) };
-  };
   const upkeep = (result: UpkeepResult): void => {
     statuses.push(result.status);
     if (result.restartedUnhealthy) restartedUnhealthy = true;
@@ -71,7 +74,7 @@ export async function applyMember(scope: CharmHook, s: PeeredSnapshot, plan: Mem
 
   if (plan.rebuild === 'blocked') {
     statuses.push({ name: 'blocked', message: STATUS.rebuilding });
-    return outcome(true);
+    return { halted: true, statuses, appStatus };
   }
   if (plan.rebuild === 'step' && config !== undefined) {
     // Loaded only while a rebuild runs.
@@ -80,7 +83,7 @@ export async function applyMember(scope: CharmHook, s: PeeredSnapshot, plan: Mem
     statuses.push(...step.statuses);
     app = step.app;
     if (isLeader) appStatus = step.statuses[0];
-    if (step.halt) return outcome(true);
+    if (step.halt) return { halted: true, statuses, appStatus };
   } else if (plan.rebuild === 'clear-stopped') {
     relation.localUnitData.set(UNIT_KEYS.rebuildStopped, undefined);
   }
@@ -108,12 +111,14 @@ export async function applyMember(scope: CharmHook, s: PeeredSnapshot, plan: Mem
     statuses.push(await bootstrap({ ...member, app: { ...app, credentialsSecret: creds.uri } }, creds.password));
   } else if (plan.firstStart === 'join' && member !== undefined && !tlsBusy) statuses.push(await join(member, password));
 
-  const done = outcome(false, member);
+  // Every member this unit knows, with the password a bootstrap may just have made.
+  const endpoints = clusterEndpoints(self, peers);
+  const client = scope.client(endpoints, rootOf(password));
   if (plan.upkeep !== undefined && member !== undefined) {
-    if (plan.upkeep.selfHeal) upkeep(await selfHeal(member, done.client));
+    if (plan.upkeep.selfHeal) upkeep(await selfHeal(member, client));
     await refreshConfigFile(member);
     // One kind of rolling restart at a time: a config change waits while TLS is being switched.
-    if (!tlsBusy) upkeep(await rollingRestart(member, peers, done.client, refreshInProgress));
+    if (!tlsBusy) upkeep(await rollingRestart(member, peers, client, refreshInProgress));
   }
-  return { ...done, restartedUnhealthy };
+  return { halted: false, statuses, appStatus, app, own, self, member, tlsBusy, restartedUnhealthy, password, endpoints, client };
 }
