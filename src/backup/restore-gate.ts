@@ -4,7 +4,8 @@
  * member stopped on purpose, the leader's membership step would remove
  * members, a TLS switch or rolling restart would restart one): reconcile
  * returns after this. Cheap when there is no restore: two bag reads
- * reconcile makes anyway; the restore's code loads only when one runs.
+ * reconcile makes anyway (src/cluster/reconcile/observe.ts); the restore's
+ * code loads only when one runs.
  */
 import type { Relation } from '../../lib/juju/index.js';
 import type { CharmHook } from '../charm/charm-hook.js';
@@ -27,9 +28,4 @@ export function idleRestoreGate(appBag: Readonly<Record<string, string>>, ownBag
 /** This hook's step of the restore under way; its code loads only now. */
 export async function runRestore(scope: CharmHook, relation: Relation): Promise<RestoreGate> {
   return (await import('./restore-run.js')).runRestore(scope, relation);
-}
-
-export async function restoreGate(scope: CharmHook, relation: Relation): Promise<RestoreGate> {
-  const idle = idleRestoreGate(await relation.localAppData.read(), await relation.localUnitData.read());
-  return idle ?? runRestore(scope, relation);
 }
