@@ -4,7 +4,8 @@
  * member stopped on purpose, the leader's membership step would remove
  * members, a TLS switch or rolling restart would restart one): reconcile
  * returns after this. Cheap when there is no restore: two bag reads
- * reconcile makes anyway; the restore's code loads only when one runs.
+ * reconcile makes anyway (src/cluster/reconcile/observe.ts); the restore's
+ * code loads only when one runs.
  */
 import type { Relation } from '../../lib/juju/index.js';
 import type { CharmHook } from '../charm/charm-hook.js';
@@ -14,12 +15,17 @@ import { RESTORE_TEXT } from './texts.js';
 
 export type { RestoreGate } from './restore-run.js';
 
-export async function restoreGate(scope: CharmHook, relation: Relation): Promise<RestoreGate> {
-  const app = await relation.localAppData.read();
-  const ownStep = await relation.localUnitData.get(RESTORE_KEYS.step);
-  if ((app[RESTORE_KEYS.instruction] ?? '') === '' && (ownStep ?? '') === '') {
-    // Canonical keeps saying so until the next restore clears it.
-    return app[RESTORE_KEYS.verificationFailed] === 'True' ? { holds: false, unit: { name: 'blocked', message: RESTORE_TEXT.verificationFailed } } : { holds: false };
-  }
+/**
+ * The gate from the two bags alone: undefined when a restore is under way (or
+ * this unit is part-way through one), so {@link runRestore} must decide.
+ */
+export function idleRestoreGate(appBag: Readonly<Record<string, string>>, ownBag: Readonly<Record<string, string>>): RestoreGate | undefined {
+  if ((appBag[RESTORE_KEYS.instruction] ?? '') !== '' || (ownBag[RESTORE_KEYS.step] ?? '') !== '') return undefined;
+  // Canonical keeps saying so until the next restore clears it.
+  return appBag[RESTORE_KEYS.verificationFailed] === 'True' ? { holds: false, unit: { name: 'blocked', message: RESTORE_TEXT.verificationFailed } } : { holds: false };
+}
+
+/** This hook's step of the restore under way; its code loads only now. */
+export async function runRestore(scope: CharmHook, relation: Relation): Promise<RestoreGate> {
   return (await import('./restore-run.js')).runRestore(scope, relation);
 }
