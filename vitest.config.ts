@@ -15,6 +15,8 @@ export default defineConfig({
           // Distinct group orders let the two projects use different worker counts.
           sequence: { groupOrder: 0 },
           testTimeout: 20_000,
+          // Key generation in a beforeAll (x509, TLS) took over vitest's 10 s beside a CPU hog.
+          hookTimeout: 60_000,
           // vitest's default is one worker on 2 cores (cores - 1); the files share nothing, so use both.
           maxWorkers: 2,
         },
