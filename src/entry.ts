@@ -11,10 +11,17 @@
  */
 import * as nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { config as zodConfig } from 'zod';
 
 type EnableCompileCache = (directory: string) => unknown;
 const enableCompileCache = (nodeModule as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
 // Failing to enable it is not an error (Node returns a status, never throws); the hook just compiles.
 enableCompileCache?.(fileURLToPath(new URL('../.node-compile-cache', import.meta.url)));
+
+// zod compiles a parser with `new Function` for each object schema the first time it
+// parses, which pays only for schemas parsed many times; a hook parses each one once
+// or twice. zod reads the setting when a schema is built, so it is set before the
+// charm's modules (and their schemas) are evaluated.
+zodConfig({ jitless: true });
 
 await import('./main.js');

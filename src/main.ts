@@ -7,6 +7,7 @@ import { execRunner } from '../lib/juju/index.js';
 import type { HookHost } from '../lib/juju/index.js';
 import { createCharm } from './charm/charm.js';
 import { EtcdClient } from './etcd/client.js';
+import { TokenCache } from './etcd/client-types.js';
 import { clientTransport } from './etcd/client-transport.js';
 import { snapshotSave } from './etcd/etcdctl.js';
 import { snapshotStatus } from './etcd/snapshot-status.js';
@@ -36,10 +37,12 @@ async function diskBytes(dir: string): Promise<number> {
 export function realEffects(host: HookHost): CharmEffects {
   const root = host.env['CHARMED_ETCD_ROOT'] || '/';
   const env = { ...host.env, PATH: childPath(host.env['PATH']) };
+  // One authentication per user for the whole hook, however many clients it makes.
+  const tokens = new TokenCache();
   return {
     root,
     snap: execaSnap(env),
-    etcd: ({ endpoints, credentials, tls }) => new EtcdClient({ endpoints, credentials, ...(tls === undefined ? {} : { fetch: clientTransport(tls) }) }),
+    etcd: ({ endpoints, credentials, tls }) => new EtcdClient({ endpoints, credentials, tokens, ...(tls === undefined ? {} : { fetch: clientTransport(tls) }) }),
     now: () => Date.now(),
     sleep: (ms) => sleep(ms),
     // os.machine() is `uname -m` without a process.

@@ -16,7 +16,7 @@ export { HookToolError, isHookToolError } from './hooktools/runner.js';
 export type { HookToolRunner, HookToolRunOptions } from './hooktools/runner.js';
 export { execRunner } from './hooktools/exec-runner.js';
 export { createJujuLogger } from './log.js';
-export type { JujuLogger, JujuLoggerOptions, TextSink } from './log.js';
+export type { JujuLogger, JujuLoggerOptions, LogFn, Logger, LogLevel, TextSink } from './log.js';
 export { Model } from './model.js';
 export type { ModelOptions } from './model.js';
 export { ActionScope } from './model/action.js';

@@ -5,7 +5,7 @@
  * charm writes, sent once at `model.flush()`. Workload agnostic.
  */
 import { posix as path } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../juju/log.js';
 import { plannedUnits } from '../juju/hooktools/goal-state.js';
 import type { HookToolRunner } from '../juju/hooktools/runner.js';
 import { applicationVersionSet } from '../juju/hooktools/version.js';

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../../lib/juju/index.js';
 import type { Model, Relation } from '../../lib/juju/index.js';
 import { parseCharmConfig } from './charm-config.js';
 import type { CharmConfigResult } from './charm-config.js';

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../../lib/juju/index.js';
 import { createJujuLogger, Model, parseJujuContext } from '../../lib/juju/index.js';
 import type { CharmMain, HookHost, HookToolRunner, JujuContext } from '../../lib/juju/index.js';
 import type { CharmEffects } from './effects.js';

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../../lib/juju/index.js';
 import { isHookToolError, isSecretNotFoundError } from '../../lib/juju/index.js';
 import type { Model, Relation } from '../../lib/juju/index.js';
 import type { EtcdCredentials } from '../etcd/client-types.js';

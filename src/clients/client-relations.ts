@@ -3,7 +3,7 @@
  * requirer's requests, with the client certificate each names read from the
  * requirer's secret (or inline, across models) and checked as a leaf.
  */
-import type { Logger } from 'pino';
+import type { Logger } from '../../lib/juju/index.js';
 import { isHookToolError, isSecretNotFoundError } from '../../lib/juju/index.js';
 import type { Model, Relation } from '../../lib/juju/index.js';
 import type { LeafCheck } from './leaf.js';

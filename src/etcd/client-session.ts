@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { EtcdClientOptions, EtcdCredentials } from './client-types.js';
+import type { EtcdClientOptions, EtcdCredentials, TokenCache } from './client-types.js';
 import { DEFAULT_TIMEOUT_MS } from './client-types.js';
 import { EtcdError } from './errors/etcd-error.js';
 import { EtcdPermissionDeniedError } from './errors/permission-denied-error.js';
@@ -26,6 +26,9 @@ export class GatewaySession {
   #authenticating: Promise<string | null> | undefined;
   /** Bumped whenever the token is dropped, so an authentication begun before does not bring it back. */
   #tokenGeneration = 0;
+  /** Tokens shared with the hook's other clients, if any; `#held` is the shared one this session uses. */
+  readonly #tokens: TokenCache | undefined;
+  #held: { credentials: EtcdCredentials; token: Promise<string | null> } | undefined;
   #preferred = 0;
 
   constructor(options: EtcdClientOptions) {
@@ -34,6 +37,7 @@ export class GatewaySession {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#fetch = options.fetch ?? httpFetch;
     this.#token = options.credentials === undefined ? null : undefined;
+    this.#tokens = options.tokens;
   }
 
   get credentials(): EtcdCredentials | undefined {
@@ -107,7 +111,13 @@ export class GatewaySession {
     if (credentials === undefined) return (this.#token = null);
     if (this.#authenticating === undefined) {
       const generation = this.#tokenGeneration;
-      const pending = this.#authenticate(endpoint, credentials).then((token) => {
+      let shared = this.#tokens?.get(credentials);
+      if (shared === undefined) {
+        shared = this.#authenticate(endpoint, credentials);
+        this.#tokens?.set(credentials, shared);
+      }
+      this.#held = { credentials, token: shared };
+      const pending = shared.then((token) => {
         if (this.#tokenGeneration === generation) this.#token = token;
         return token;
       });
@@ -121,6 +131,9 @@ export class GatewaySession {
   }
 
   dropToken(): void {
+    // The shared token too: it was refused, or the password or auth state changed.
+    if (this.#held !== undefined) this.#tokens?.drop(this.#held.credentials, this.#held.token);
+    this.#held = undefined;
     this.#token = undefined;
     this.#authenticating = undefined;
     this.#tokenGeneration++;

@@ -15,6 +15,45 @@ export interface EtcdClientOptions {
   readonly timeoutMs?: number | undefined;
   /** Defaults to the global `fetch`. */
   readonly fetch?: FetchLike | undefined;
+  /**
+   * Tokens shared with other clients (one hook's): a client with the same
+   * credentials reuses the token rather than authenticating again.
+   */
+  readonly tokens?: TokenCache | undefined;
+}
+
+/**
+ * Auth tokens by user and password, for the clients of one hook. Every
+ * authentication costs etcd a bcrypt of the password (tens of ms), and a
+ * reconcile makes several clients as root; etcd applies a token through raft,
+ * so one token serves them all, whichever member each talks to. A refused
+ * token is forgotten by the client that met it (see client-session.ts).
+ */
+export class TokenCache {
+  readonly #tokens = new Map<string, Promise<string | null>>();
+
+  static #key(credentials: EtcdCredentials): string {
+    return `${credentials.user}\u0000${credentials.password}`;
+  }
+
+  get(credentials: EtcdCredentials): Promise<string | null> | undefined {
+    return this.#tokens.get(TokenCache.#key(credentials));
+  }
+
+  /** Remembers the authentication under way; forgets it if it fails. */
+  set(credentials: EtcdCredentials, token: Promise<string | null>): void {
+    const key = TokenCache.#key(credentials);
+    this.#tokens.set(key, token);
+    token.catch(() => {
+      if (this.#tokens.get(key) === token) this.#tokens.delete(key);
+    });
+  }
+
+  /** Forgets `token` (or whatever is held for `credentials` when no token is named). */
+  drop(credentials: EtcdCredentials, token?: Promise<string | null>): void {
+    const key = TokenCache.#key(credentials);
+    if (token === undefined || this.#tokens.get(key) === token) this.#tokens.delete(key);
+  }
 }
 
 /** Enough for a healthy local etcd many times over, short enough that a hook with a dead member moves on. */

@@ -9,7 +9,7 @@
  * bundle then holds them, applied by a rolling restart.
  */
 import { z } from 'zod';
-import type { Logger } from 'pino';
+import type { Logger } from '../../lib/juju/index.js';
 import type { Model, Relation } from '../../lib/juju/index.js';
 import { splitPemBlocks } from './pem.js';
 import { normalisePem } from './trust-bundle.js';

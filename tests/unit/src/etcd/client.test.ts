@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EtcdClient } from '../../../../src/etcd/client.js';
+import { TokenCache } from '../../../../src/etcd/client-types.js';
 import {
   EtcdAuthFailedError,
   EtcdLearnerNotInSyncError,
@@ -140,6 +141,48 @@ describe('EtcdClient over a fake gateway', () => {
     expect(passwords).toEqual(['one', 'two']);
     expect(seen.filter((s) => s.url.endsWith('/v3/kv/put')).map((s) => s.headers['authorization'])).toEqual(['tok-one', 'tok-two']);
   });
+  it('shares one token among the clients given the same TokenCache, and all re-authenticate once when it is refused', async () => {
+    let valid = 'tok1';
+    const passwords: unknown[] = [];
+    const { fetch } = fakeFetch((url, body, headers) => {
+      if (url.endsWith('/v3/auth/authenticate')) {
+        passwords.push(body['password']);
+        return [200, { header, token: body['password'] === 'pw' ? valid : 'other' }];
+      }
+      return headers['authorization'] === valid || headers['authorization'] === 'other' ? [200, { header, members: [] }] : [401, err(16, 'etcdserver: invalid auth token')];
+    });
+    const tokens = new TokenCache();
+    const root = { user: 'root', password: 'pw' };
+    const a = new EtcdClient({ endpoints: ['http://a:2379'], credentials: root, fetch, tokens });
+    const b = new EtcdClient({ endpoints: ['http://b:2379', 'http://a:2379'], credentials: { ...root }, fetch, tokens });
+    await Promise.all([a.memberList(), b.memberList()]);
+    await b.put('k', 'v');
+    expect(passwords).toEqual(['pw']);
+    // Other credentials authenticate for themselves.
+    await new EtcdClient({ endpoints: ['http://a:2379'], credentials: { user: 'root', password: 'old' }, fetch, tokens }).memberList();
+    expect(passwords).toEqual(['pw', 'old']);
+    valid = 'tok2';
+    await a.memberList();
+    expect(passwords).toEqual(['pw', 'old', 'pw']);
+    await b.memberList(); // refused once, then the token a fetched
+    await new EtcdClient({ endpoints: ['http://c:2379'], credentials: root, fetch, tokens }).memberList();
+    expect(passwords).toEqual(['pw', 'old', 'pw']);
+  });
+
+  it('forgets a shared authentication that failed', async () => {
+    let up = false;
+    const { fetch, seen } = fakeFetch((url) => {
+      if (!up) return refused();
+      return url.endsWith('/v3/auth/authenticate') ? [200, { header, token: 't' }] : [200, { header, members: [] }];
+    });
+    const tokens = new TokenCache();
+    const root = { user: 'root', password: 'pw' };
+    await expect(new EtcdClient({ endpoints: ['http://a:2379'], credentials: root, fetch, tokens }).memberList()).rejects.toBeInstanceOf(EtcdUnreachableError);
+    up = true;
+    await new EtcdClient({ endpoints: ['http://a:2379'], credentials: root, fetch, tokens }).memberList();
+    expect(seen.filter((s) => s.url.endsWith('/authenticate'))).toHaveLength(2);
+  });
+
   it('proceeds without a token when auth is off', async () => {
     const { fetch, seen } = fakeFetch((url) =>
       url.endsWith('/authenticate') ? [400, err(9, 'etcdserver: authentication is not enabled')] : [200, { header }],
