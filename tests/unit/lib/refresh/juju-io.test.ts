@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pino } from 'pino';
+import type { Logger } from '../../../../lib/juju/log.js';
 import { parseJujuContext } from '../../../../lib/juju/context.js';
 import { Model } from '../../../../lib/juju/model.js';
 import type { RefreshIO } from '../../../../lib/refresh/adapter.js';
@@ -7,7 +7,8 @@ import { createJujuRefreshIO } from '../../../../lib/refresh/juju-io.js';
 import { Context, createState } from '../../../../lib/juju/testing/index.js';
 import type { RunResult } from '../../../../lib/juju/testing/index.js';
 
-const silent = pino({ level: 'silent' });
+const quiet = (): void => undefined;
+const silent: Logger = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
 
 /** Runs `use` with the SDK-bound refresh IO inside one hook of unit 0 (two peers in refresh-v-three). */
 async function inHook(
