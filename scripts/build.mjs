@@ -9,7 +9,7 @@ import { parse, stringify } from 'smol-toml';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-// ESM bundles of CommonJS packages (semver, js-yaml, grpc-js, the AWS SDK) call `require` for
+// ESM bundles of CommonJS packages (semver, @grpc/grpc-js and others) call `require` for
 // Node built-ins; give the bundle a real one.
 export const BANNER = [
   '#!/usr/bin/env node',
