@@ -124,6 +124,20 @@ export type RestoreDecision =
 export const participantsOf = (target: RestoreTarget, steps: RestoreSnapshot['steps']): string[] =>
   target.members.map((m) => m.unit).filter((u) => Object.hasOwn(steps, u));
 
+/**
+ * The target without the members whose units left the relation, while no
+ * unit has restored its data yet (before `restore_backup`, every unit builds
+ * its member from the target's list, which must be the same everywhere);
+ * undefined when nothing changes. A unit removed later stays in the new
+ * cluster's first membership until the leader removes it as an orphan.
+ */
+export function prunedTarget(target: RestoreTarget, participants: readonly string[], next: RestoreStep | 'finished'): RestoreTarget | undefined {
+  if (next === 'finished' || indexOf(next) > indexOf('restore_backup')) return undefined;
+  const members = target.members.filter((m) => participants.includes(m.unit));
+  if (members.length === target.members.length || members.length === 0) return undefined;
+  return { ...target, members };
+}
+
 /** The next thing this unit does for the restore. Pure. */
 export function decideRestore(s: RestoreSnapshot): RestoreDecision {
   const { state } = s;

@@ -18,7 +18,7 @@ import { SnapError } from '../etcd/snap.js';
 import { ObjectStoreError } from './object-store.js';
 import { dropLeftovers, fetchBackup, putBack, restoreMemberDir } from './restore-data.js';
 import { passwordCandidates, settleAuth, startOnData, waitHealthy } from './restore-member.js';
-import { RESTORE_KEYS, decideRestore, parseRestoreState, parseRestoreStep } from './restore-plan.js';
+import { RESTORE_KEYS, decideRestore, parseRestoreState, parseRestoreStep, participantsOf, prunedTarget } from './restore-plan.js';
 import type { RestoreMember, RestoreState, RestoreStep, RestoreTarget } from './restore-plan.js';
 import { readS3Relation } from './s3-relation.js';
 import { RESTORE_TEXT } from './texts.js';
@@ -201,6 +201,13 @@ export async function runRestore(scope: CharmHook, relation: Relation): Promise<
           relation.localUnitData.set(RESTORE_KEYS.step, undefined);
           scope.log.info(state.verificationFailed ? `restore of ${state.id ?? ''} cancelled; every member runs on its own data again` : `restore of backup ${state.id ?? ''} completed`);
           return afterwards(state);
+        }
+        const pruned = state.target === undefined ? undefined : prunedTarget(state.target, participantsOf(state.target, steps), decision.to);
+        if (pruned !== undefined) {
+          const gone = state.target!.members.filter((m) => !pruned.members.includes(m)).map((m) => m.unit);
+          scope.log.info(`restore of ${state.id ?? ''}: ${gone.join(', ')} left the relation; the restored cluster's members are ${pruned.members.map((m) => m.unit).join(', ')}`);
+          relation.localAppData.set(RESTORE_KEYS.target, JSON.stringify(pruned));
+          state = { ...state, target: pruned };
         }
         scope.log.info(`restore of ${state.id ?? ''}: every member is past ${state.instruction}; next: ${decision.to}`);
         relation.localAppData.set(RESTORE_KEYS.instruction, decision.to);

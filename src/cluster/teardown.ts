@@ -16,6 +16,8 @@ import type { Relation } from '../../lib/juju/index.js';
 import { unitsMidRefresh } from '../../lib/refresh/index.js';
 import { clientUrl, peerAddress } from '../etcd/config.js';
 import type { RefreshOutcome } from '../refresh/step.js';
+import { RESTORE_KEYS, parseRestoreState } from '../backup/restore-plan.js';
+import { dropLeftovers } from '../backup/restore-data.js';
 
 /** Removal of this unit's member when the unit goes away. */
 
@@ -48,6 +50,17 @@ export async function leaveCluster(scope: CharmHook, refresh: RefreshOutcome): P
   if (!(await scope.own(relation)).started) {
     // Never joined, or already removed in an earlier teardown hook (departed, then stop, then storage-detaching).
     await stopAndWipe(scope);
+    return {};
+  }
+  if (parseRestoreState(await relation.localAppData.read()).instruction !== undefined) {
+    // A restore replaces the cluster: there is no membership to leave, and waiting here would
+    // block the restore, which waits for every unit still in the relation. The unit leaves at
+    // once and the leader drops it from the restore's members (src/backup/restore-plan.ts).
+    scope.log.info(`${self.name} leaves during a restore: etcd stopped and its data dropped; the restore goes on without it`);
+    forgetMembership(relation);
+    relation.localUnitData.set(RESTORE_KEYS.step, undefined);
+    await stopAndWipe(scope);
+    await dropLeftovers(scope.paths);
     return {};
   }
   // Only a member that started waits: shrinking the cluster while another member is not fit is the risk.

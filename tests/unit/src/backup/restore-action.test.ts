@@ -167,4 +167,30 @@ describe('restore action', () => {
     expect(normaliseBackupId('2025-06-16T16:42:45.000Z')).toBe('2025-06-16T16:42:45Z');
     expect(normaliseBackupId(' 2025-06-16T16:42:45Z ')).toBe('2025-06-16T16:42:45Z');
   });
+
+  it('a unit removed while a restore runs leaves at once, and the leader drops it from the members the restore builds', async () => {
+    await withBackup();
+    await world.action(0, 'restore', { 'backup-id': ID });
+    await world.changed(1, 0);
+    await world.changed(2, 0);
+    await world.changed(0, 1); // every unit downloaded: the leader moves to stop_workload
+    await world.changed(1, 0);
+    await world.changed(2, 0);
+    expect(world.cluster.isRunning('charmed-etcd2')).toBe(false);
+    // Its teardown finds no member answering (every etcd is stopped): it must not wait, or the restore waits for it.
+    const removed = await world.removeUnit(2);
+    expect(removed.exitCode).toBe(0);
+    expect(world.units.has(2)).toBe(false);
+    await world.changed(0, 1); // the leader stops its own etcd and moves on (in one hook, as far as it can) without unit 2
+    expect(world.appBag['restore_instruction']).not.toBe('stop_workload');
+    const target = JSON.parse(world.appBag['restore_target']!) as { members: { unit: string }[] };
+    expect(target.members.map((m) => m.unit)).toEqual(['charmed-etcd/0', 'charmed-etcd/1']);
+    // The fake cluster fails the leader's one-member trial (see above), so the restore ends cancelled: nothing waits on unit 2.
+    await world.settle(20);
+    expect(world.appBag['restore_instruction']).toBeUndefined();
+    for (const n of [0, 1]) {
+      expect(world.cluster.isRunning(`charmed-etcd${n}`)).toBe(true);
+      expect(world.unit(n).bag['restore_step']).toBeUndefined();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 /** The restore's pure step decision: who works, who waits, when the leader moves on, and where it ends. */
 import { describe, expect, it } from 'vitest';
 import type { RestoreSnapshot, RestoreState, RestoreStep, RestoreTarget } from '../../../../src/backup/restore-plan.js';
-import { RESTORE_KEYS, decideRestore, hasReached, nextInstruction, parseRestoreState } from '../../../../src/backup/restore-plan.js';
+import { RESTORE_KEYS, decideRestore, hasReached, nextInstruction, parseRestoreState, prunedTarget } from '../../../../src/backup/restore-plan.js';
 
 const UNITS = ['etcd/0', 'etcd/1', 'etcd/2'];
 const target = (units = UNITS): RestoreTarget => ({
@@ -91,3 +91,17 @@ describe('restore step decision', () => {
     expect(good).toMatchObject({ id: 'x', instruction: 'verify_backup', verificationFailed: true, malformed: [] });
   });
 });
+
+describe('prunedTarget', () => {
+  it('drops the members whose units left, up to restore_backup, and never after', () => {
+    const left = ['etcd/0', 'etcd/1'];
+    for (const next of ['stop_workload', 'verify_backup', 'restore_backup'] as const) {
+      expect(prunedTarget(target(), left, next)?.members.map((m) => m.unit)).toEqual(left);
+    }
+    // Once a unit may have restored its data with the full list, the list must not change.
+    for (const next of ['restart_workload', 'completed', 'finished'] as const) expect(prunedTarget(target(), left, next)).toBeUndefined();
+    expect(prunedTarget(target(), UNITS, 'verify_backup')).toBeUndefined();
+    expect(prunedTarget(target(), [], 'verify_backup')).toBeUndefined();
+  });
+});
+
