@@ -19,6 +19,8 @@ export const STATUS = {
   noPeerRelation: 'no peer relation available',
   initializing: 'Initializing etcd cluster...',
   waitingToJoin: 'Waiting to join cluster',
+  waitingForInit: 'Waiting for cluster initialization',
+  clientsWaitForRebuild: 'Client relations wait for the rebuild to finish',
   foreignData: 'data storage holds etcd data of another member; move it away or attach empty storage (see debug-log)',
   waitingToPromote: 'Waiting to promote learning member',
   serviceNotRunning: 'etcd service not running',

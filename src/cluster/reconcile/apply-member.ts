@@ -103,7 +103,7 @@ export async function applyMember(scope: CharmHook, s: PeeredSnapshot, plan: Mem
   }
   const member: MemberContext | undefined = config === undefined ? undefined : { scope, relation, self, own: await scope.own(relation), app, config };
 
-  if (plan.firstStart === 'await-init') statuses.push({ name: 'waiting', message: 'Waiting for cluster initialization' });
+  if (plan.firstStart === 'await-init') statuses.push({ name: 'waiting', message: STATUS.waitingForInit });
   else if (plan.firstStart === 'bootstrap' && member !== undefined && !tlsBusy) {
     const initial = (s.desired.ok ? s.desired.password : undefined) ?? password ?? effects.generatePassword();
     const creds = await ensureCredentialsSecret(model, relation, app, initial);

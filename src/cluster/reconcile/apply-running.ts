@@ -77,7 +77,7 @@ export async function applyRunning(scope: CharmHook, s: PeeredSnapshot, m: Membe
 
   let clientStatuses: readonly CharmStatus[] = [];
   let trustChanged = false;
-  if (plan.clients === 'wait-rebuild') statuses.push({ name: 'waiting', message: 'Client relations wait for the rebuild to finish' });
+  if (plan.clients === 'wait-rebuild') statuses.push({ name: 'waiting', message: STATUS.clientsWaitForRebuild });
   else if (plan.clients === 'serve') {
     // Loaded only where there are clients to serve.
     const { serveClients } = await import('../../clients/serve-clients.js');
