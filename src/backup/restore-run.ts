@@ -202,9 +202,11 @@ export async function runRestore(scope: CharmHook, relation: Relation): Promise<
           scope.log.info(state.verificationFailed ? `restore of ${state.id ?? ''} cancelled; every member runs on its own data again` : `restore of backup ${state.id ?? ''} completed`);
           return afterwards(state);
         }
-        const pruned = state.target === undefined ? undefined : prunedTarget(state.target, participantsOf(state.target, steps), decision.to);
+        // decideRestore advances only with a target (it reports a missing one as malformed).
+        const target = state.target!;
+        const pruned = prunedTarget(target, participantsOf(target, steps), decision.to);
         if (pruned !== undefined) {
-          const gone = state.target!.members.filter((m) => !pruned.members.includes(m)).map((m) => m.unit);
+          const gone = target.members.filter((m) => !pruned.members.includes(m)).map((m) => m.unit);
           scope.log.info(`restore of ${state.id ?? ''}: ${gone.join(', ')} left the relation; the restored cluster's members are ${pruned.members.map((m) => m.unit).join(', ')}`);
           relation.localAppData.set(RESTORE_KEYS.target, JSON.stringify(pruned));
           state = { ...state, target: pruned };
